@@ -1,0 +1,20 @@
+from portal import selectors
+
+LARGE_TYPE_COOKIE = "large_type"
+
+# The site's sections, in navigation order; each shows once its page is live.
+NAV_SECTIONS = [
+    ("/", "首页"),
+    ("/estates/", "小区"),
+    ("/firms/", "物业企业"),
+    ("/ratings/", "评级"),
+    ("/cases/", "三微案例"),
+]
+
+
+def site_shell(request):
+    """Large-type mode (a cookie, so it works without JavaScript) and the navigation."""
+    return {
+        "large_type": request.COOKIES.get(LARGE_TYPE_COOKIE) == "1",
+        "nav_sections": selectors.nav_sections(NAV_SECTIONS, current_path=request.path),
+    }

@@ -1,0 +1,63 @@
+"""The people who use the admin (SPEC §1) as Django groups with the permissions they need."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+EDITORS = "编辑"
+COMMITTEE = "考评委员会"
+FIRMS = "物业企业"
+FIRM_GROUP_PREFIX = "物业企业·"
+
+REGISTRY_MODELS = ["street", "community", "group", "firm", "estate", "servicecontract"]
+
+
+def _perms(app_label: str, codenames: list[str]) -> list[Permission]:
+    found = list(Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    missing = set(codenames) - {p.codename for p in found}
+    if missing:
+        raise RuntimeError(f"missing permissions: {sorted(missing)} (run migrate first)")
+    return found
+
+
+@transaction.atomic
+def roles_ensure() -> dict[str, Group]:
+    """Create or refresh the three role groups; safe to run again."""
+    admin_access = _perms("wagtailadmin", ["access_admin"])
+    registry_edit = _perms(
+        "ratings", [f"{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change", "view")]
+    )
+    registry_view = _perms("ratings", [f"view_{model}" for model in REGISTRY_MODELS])
+    settings_edit = _perms("portal", ["change_portalsettings"])
+
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    editors.permissions.add(*admin_access, *registry_edit, *settings_edit)
+    committee, _ = Group.objects.get_or_create(name=COMMITTEE)
+    committee.permissions.add(*admin_access, *registry_view)
+    firms, _ = Group.objects.get_or_create(name=FIRMS)
+    firms.permissions.add(*admin_access)
+
+    root = Page.get_first_root_node()
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=["add_page", "change_page", "publish_page"]
+    ):
+        GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=permission)
+    root_collection = Collection.get_first_root_node()
+    for permission in Permission.objects.filter(
+        content_type__app_label__in=["wagtaildocs", "wagtailimages"],
+        codename__in=["add_document", "change_document", "choose_document", "add_image", "change_image", "choose_image"],
+    ):
+        GroupCollectionPermission.objects.get_or_create(group=editors, collection=root_collection, permission=permission)
+    return {"editors": editors, "committee": committee, "firms": firms}
+
+
+@transaction.atomic
+def firm_account_group_ensure(*, firm) -> Group:
+    """The group whose members are this firm's users (one group per firm)."""
+    if firm.account_group_id:
+        return firm.account_group
+    group, _ = Group.objects.get_or_create(name=f"{FIRM_GROUP_PREFIX}{firm.credit_code}")
+    group.permissions.add(*_perms("wagtailadmin", ["access_admin"]))
+    firm.account_group = group
+    firm.save(update_fields=["account_group"])
+    return group

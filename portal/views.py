@@ -1,0 +1,34 @@
+"""Plain Django views of the site shell: search and the large-type switch."""
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from portal import selectors
+from portal.context_processors import LARGE_TYPE_COOKIE
+
+
+@require_GET
+def search(request):
+    query = selectors.normalize_query(request.GET.get("q", ""))
+    results = selectors.search_directory(query=query)
+    return render(
+        request,
+        "portal/search.html",
+        {"query": query, "results": results, "total": len(results["estates"]) + len(results["firms"])},
+    )
+
+
+@require_GET
+def large_type(request, mode: str):
+    """Turn large type (大字版) on or off with a cookie and go back to where the reader was."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if mode == "on":
+        response.set_cookie(LARGE_TYPE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+    else:
+        response.delete_cookie(LARGE_TYPE_COOKIE, samesite="Lax")
+    return response

@@ -1,0 +1,43 @@
+"""Shared by the import commands: read a file, run a service, report like SPEC §9 says."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import CommandError
+
+from ratings.importing import ImportRefused
+from ratings.tabular import FileRefused, read_table
+
+
+def read_file_table(path: str):
+    file = Path(path)
+    if not file.is_file():
+        raise CommandError(f"文件不存在：{path}")
+    try:
+        return read_table(
+            file.read_bytes(),
+            filename=file.name,
+            max_bytes=settings.PORTAL_IMPORT_MAX_BYTES,
+            max_uncompressed=settings.PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES,
+        )
+    except FileRefused as exc:
+        raise CommandError(f"{file.name}: {exc}") from None
+
+
+def run_import(command, service, *, path: str, dry_run: bool, **kwargs):
+    """Run an import service; on refusal print every bad row to stderr and exit non-zero."""
+    table = read_file_table(path)
+    try:
+        report = service(table=table, dry_run=dry_run, **kwargs)
+    except FileRefused as exc:
+        raise CommandError(f"导入被拒绝，未写入任何数据：{exc}") from None
+    except ImportRefused as exc:
+        for line in exc.lines():
+            command.stderr.write(line)
+        raise CommandError(
+            f"导入被拒绝：{len(exc.errors)} 行有错误，未写入任何数据" if exc.errors else "导入被拒绝，未写入任何数据"
+        ) from None
+    for change in report.changes:
+        command.stdout.write(f"  {change}")
+    command.stdout.write(("预览（未写入）：" if dry_run else "导入完成：") + report.summary())
+    return report

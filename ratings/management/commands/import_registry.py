@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from ratings.services.registry import registry_import
+
+from ._importing import run_import
+
+
+class Command(BaseCommand):
+    help = "导入小区与物业企业登记册，或服务合同历史（CSV UTF-8 或 XLSX），全部成功或全部不写入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="只预览将发生的变化，不写入")
+
+    def handle(self, *args, file, dry_run, **options):
+        run_import(self, registry_import, path=file, dry_run=dry_run)

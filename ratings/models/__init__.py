@@ -1,0 +1,3 @@
+from .registry import Community, Estate, Firm, Group, ServiceContract, Street
+
+__all__ = ["Community", "Estate", "Firm", "Group", "ServiceContract", "Street"]

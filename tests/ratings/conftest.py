@@ -1,0 +1,48 @@
+import csv
+import io
+
+import openpyxl
+import pytest
+
+
+def csv_bytes(header, rows, *, bom=False, encoding="utf-8") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = buffer.getvalue().encode(encoding)
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def xlsx_bytes(header, rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_excel_value(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _excel_value(value):
+    # Spreadsheets hold numbers as numbers: make the XLSX as a person's Excel would.
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            try:
+                return float(value) if value.replace(".", "", 1).isdigit() else value
+            except ValueError:
+                return value
+    return value
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    def write(name: str, data: bytes):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return str(path)
+
+    return write
