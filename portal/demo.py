@@ -95,6 +95,9 @@ def demo_load(*, stdout=None) -> None:
     registry_import(table=registry_table())
     registry_import(table=contract_history_table())
     _accounts(roles)
+    from ratings.demo import demo_scores_load
+
+    demo_scores_load()
     site = Site.objects.get(is_default_site=True)
     portal_settings = PortalSettings.for_site(site)
     portal_settings.organiser = portal_settings.organiser or "青榕街道办事处（演示）"

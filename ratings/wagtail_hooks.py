@@ -110,3 +110,8 @@ class RegistryViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_registry_viewsets():
     return RegistryViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_rating_log_actions(actions):
+    actions.register_action("ratings.compute", "计算季度评级", "计算季度评级（暂定）")

@@ -1,0 +1,93 @@
+"""Invented monthly scores and hotline figures for the demo street (SPEC §10).
+
+24 months, deterministic (a fixed seed), shaped so that every rule shows: every band occurs, one
+veto, one estate red two quarters running under the same firm (exit warning), one firm whose
+every estate is green (red list), one estate with too few assessed months (pending).
+"""
+
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+from ratings import engine
+from ratings.tabular import Table
+
+FIRST_MONTH = "2024-10"
+MONTHS = 24
+SCORED = {"owner": 20, "environment": 15, "civility": 10, "sanitation": 10, "safety": 10, "standards": 5}
+
+# Quality per estate (share of full marks it tends to earn); the story of the demo lives here.
+QUALITY = {
+    "QR001": 0.93, "QR002": 0.86, "QR003": 0.91, "QR004": 0.83, "QR005": 0.80, "QR006": 0.95,
+    "QR007": 0.79, "QR008": 0.77, "QR009": 0.74, "QR010": 0.75, "QR011": 0.84, "QR012": 0.79,
+    "QR013": 0.84, "QR014": 0.87, "QR015": 0.94, "QR016": 0.81, "QR017": 0.88, "QR018": 0.82,
+    "QR019": 0.78, "QR020": 0.85, "QR021": 0.90, "QR022": 0.96, "QR023": 0.77,
+}  # fmt: skip
+# 杏坛东里 slides into red for the last two quarters under the same firm: the exit warning.
+DECLINE = {"QR009": {"2026Q2": 0.60, "2026Q3": 0.58}}
+VETO = ("QR011", "2026-08", "小区电动车棚发生违规充电引发的火情，安全生产一票否决（演示）")
+# 农机所家属院: scores missing for two months of the last quarter, so it is pending (待评).
+MISSING_SCORES = {("QR016", "2026-08"), ("QR016", "2026-09")}
+
+SCORE_HEADER = ("estate_code", *SCORED, "veto", "veto_reason")
+HOTLINE_HEADER = ("estate_code", "received", "responded", "resolved", "surveyed", "satisfied")
+
+
+def demo_months() -> list[str]:
+    year, month = map(int, FIRST_MONTH.split("-"))
+    months = []
+    for _ in range(MONTHS):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def demo_quarters() -> list[str]:
+    return list(dict.fromkeys(engine.quarter_of_month(m) for m in demo_months()))
+
+
+def _quality(code: str, month: str, rng: random.Random) -> float:
+    base = DECLINE.get(code, {}).get(engine.quarter_of_month(month), QUALITY[code])
+    return min(1.0, max(0.3, base + rng.uniform(-0.03, 0.03)))
+
+
+def _one_place(value: float) -> str:
+    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def month_tables(month: str, *, households: dict[str, int]) -> tuple[Table, Table]:
+    """The scores table and the hotline table a street office would import for `month`."""
+    rng = random.Random(f"sunshine-demo-{month}")
+    score_rows, hotline_rows = [], []
+    for number, code in enumerate(sorted(QUALITY), start=2):
+        quality = _quality(code, month, rng)
+        if (code, month) not in MISSING_SCORES:
+            cells = {c: _one_place(m * min(1.0, quality + rng.uniform(-0.04, 0.04))) for c, m in SCORED.items()}
+            veto = (code, month) == VETO[:2]
+            cells.update(estate_code=code, veto="1" if veto else "", veto_reason=VETO[2] if veto else "")
+            score_rows.append((number, cells))
+        received = max(0, round(households[code] / 1000 * rng.uniform(1.0, 9.0) * (1.6 - quality)))
+        responded = received if quality > 0.72 else max(0, received - rng.randint(0, 2))
+        resolved = min(responded, round(received * min(1.0, quality + rng.uniform(-0.05, 0.05))))
+        surveyed = resolved
+        satisfied = min(surveyed, round(surveyed * min(1.0, quality + rng.uniform(-0.05, 0.08))))
+        figures = (code, received, responded, resolved, surveyed, satisfied)
+        hotline_rows.append((number, dict(zip(HOTLINE_HEADER, map(str, figures), strict=True))))
+    return (
+        Table(header=SCORE_HEADER, rows=tuple(score_rows)),
+        Table(header=HOTLINE_HEADER, rows=tuple(hotline_rows)),
+    )
+
+
+def demo_scores_load(*, user=None) -> None:
+    """Import 24 months through the editors' import services, then compute every quarter."""
+    from ratings.models import Estate
+    from ratings.services.quarters import quarter_compute
+    from ratings.services.scores import hotline_import, scores_import
+
+    households = dict(Estate.objects.filter(code__in=QUALITY).values_list("code", "households"))
+    for month in demo_months():
+        scores, hotline = month_tables(month, households=households)
+        scores_import(table=scores, month=month, user=user)
+        hotline_import(table=hotline, month=month, user=user)
+    for quarter in demo_quarters():
+        quarter_compute(quarter=quarter, user=user)
