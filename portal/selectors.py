@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import django_filters
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -52,7 +53,11 @@ class EstateDirectoryFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         value = value.strip()[:SEARCH_MAX_CHARS]
-        return queryset.filter(Q(estate__name__contains=value) | Q(estate__code__iexact=value)) if value else queryset
+        return (
+            queryset.filter(Q(estate__name__contains=value) | Q(estate__code__iexact=value))
+            if value
+            else queryset
+        )
 
 
 def estate_directory_filter(*, data, index_page) -> EstateDirectoryFilter:
@@ -129,7 +134,10 @@ def firm_detail(*, firm_id: int) -> dict:
     )
     day = today()
     current = [c for c in contracts if c.covers(day)]
-    past = [c for c in contracts if not c.covers(day)]
+    # Past means ended; a contract signed to start later is neither current nor past yet.
+    past = sorted(
+        (c for c in contracts if c.end is not None and c.end < day), key=lambda c: c.end, reverse=True
+    )
     return {"firm": firm, "current_contracts": current, "past_contracts": past}
 
 
@@ -166,6 +174,7 @@ def nav_sections(sections, *, current_path: str) -> list[dict]:
     One cached query: the set of live top-level section paths changes only when a page is published.
     """
     from django.core.cache import cache
+
     from wagtail.models import Page
 
     key = "portal:nav-live-paths"

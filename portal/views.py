@@ -1,6 +1,6 @@
 """Plain Django views of the site shell: search and the large-type switch."""
 
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -23,12 +23,18 @@ def search(request):
 @require_GET
 def large_type(request, mode: str):
     """Turn large type (大字版) on or off with a cookie and go back to where the reader was."""
+    if mode not in {"on", "off"}:
+        raise Http404("未知的显示模式")
     target = request.GET.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = HttpResponseRedirect(target)
     if mode == "on":
-        response.set_cookie(LARGE_TYPE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+        response.set_cookie(
+            LARGE_TYPE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure()
+        )
     else:
         response.delete_cookie(LARGE_TYPE_COOKIE, samesite="Lax")
     return response

@@ -1,0 +1,398 @@
+"""The public pages as a resident meets them: what each shows, how filters, paging, search and
+large type behave, and that the query count does not grow with the data (SPEC §7, §12)."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from wagtail.models import Site
+
+from portal.models import DIRECTORY_PAGE_SIZE, PortalSettings
+from tests.portal.conftest import add_firm
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 20
+
+
+def html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def directory_names(body: str) -> list[str]:
+    """Estate names in the directory table, in order."""
+    return re.findall(r'<th scope="row" class="data-table__title"><a href="[^"]+">([^<]+)</a></th>', body)
+
+
+# ---------- home and the shell ----------
+
+
+def test_home_page_offers_find_my_estate_stats_and_groups(client, registry, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        body = html(client.get("/"))
+
+    assert '<html lang="zh-Hans">' in body
+    assert "<title>阳光物业 · 物业服务评级公示</title>" in body
+    assert 'action="/search/"' in body and 'id="home-q"' in body
+    stats = re.sub(r"\s+", "", body)
+    assert '>3</span><spanclass="stats__label">个小区' in stats
+    assert '>2</span><spanclass="stats__label">家物业企业' in stats
+    assert 'href="/estates/"' in body and 'href="/firms/"' in body
+    commercial = registry.maple.group
+    assert f'href="/estates/?group={commercial.pk}"' in body
+    assert "商品房" in body and "老旧小区" in body
+
+
+def test_shell_has_skip_link_navigation_and_breadcrumbs(client, registry):
+    body = html(client.get("/estates/"))
+
+    assert '<a class="skip-link" href="#main">跳到主要内容</a>' in body
+    assert '<main id="main" tabindex="-1">' in body
+    nav = re.search(r'<nav class="site-nav" aria-label="主导航">(.*?)</nav>', body, re.S).group(1)
+    assert re.findall(r">([^<]+)</a>", nav) == ["首页", "小区", "物业企业"]  # 评级, 三微案例 are not live yet
+    assert '<a href="/estates/" aria-current="page">小区</a>' in nav
+    assert '<a href="/" aria-current' not in nav
+    crumbs = re.search(r'<nav class="breadcrumbs" aria-label="当前位置">(.*?)</nav>', body, re.S).group(1)
+    assert '<a href="/">首页</a>' in crumbs and '<span aria-current="page">小区</span>' in crumbs
+
+
+def test_estate_page_marks_its_section_in_the_navigation(client, registry):
+    body = html(client.get("/estates/df-001/"))
+
+    assert '<a href="/estates/" aria-current="true">小区</a>' in body
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', body, re.S).group(0)
+    assert '<a href="/estates/">小区</a>' in crumbs and '<span aria-current="page">枫林雅园</span>' in crumbs
+
+
+def test_pages_load_only_our_own_static_files(client, registry):
+    body = html(client.get("/"))
+
+    assets = re.findall(r'<(?:link|script|img)\b[^>]*?(?:href|src)="([^"]+)"', body)
+    assert assets, "the page links no stylesheet"
+    assert all(url.startswith("/static/") for url in assets), assets
+    assert "<script" not in body  # nothing needs JavaScript to be read
+
+
+def test_demo_banner_only_when_demo_data_is_on(client, registry):
+    assert "演示数据" not in html(client.get("/estates/"))
+
+    settings = PortalSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.demo_data = True
+    settings.save()
+
+    for path in ["/", "/estates/", "/estates/df-001/", "/firms/", "/search/?q=雅园"]:
+        body = html(client.get(path))
+        assert '<div class="demo-banner" role="note">' in body, path
+        assert "本站所有小区、企业、人员与分数均为虚构" in body, path
+
+
+def test_footer_shows_only_the_filled_settings(client, registry):
+    settings = PortalSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.organiser = "东风街道办事处"
+    settings.contact_phone = "010-8888 1234"
+    settings.icp_number = "京ICP备00000000号-1"
+    settings.site_code = "1100000001"
+    settings.save()
+
+    footer = re.search(r'<footer class="site-footer">.*?</footer>', html(client.get("/")), re.S).group(0)
+
+    assert "<dt>主办单位</dt><dd>东风街道办事处</dd>" in footer
+    assert 'href="tel:010-88881234">010-8888 1234</a>' in footer
+    assert "京ICP备00000000号-1" in footer
+    assert "网站标识码：1100000001" in footer
+    assert "<dt>地址</dt>" not in footer and "公安机关备案号" not in footer and "电子邮箱" not in footer
+
+
+# ---------- large type ----------
+
+
+def test_large_type_cookie_adds_the_class_and_the_toggle_flips(client, registry):
+    body = html(client.get("/estates/?group=1"))
+    assert '<html lang="zh-Hans">' in body
+    assert 'href="/display/large-type/on/?next=/estates/%3Fgroup%3D1">大字版</a>' in body
+
+    client.cookies["large_type"] = "1"
+    body = html(client.get("/estates/"))
+    assert '<html lang="zh-Hans" class="large-type">' in body
+    assert 'href="/display/large-type/off/?next=/estates/">标准版</a>' in body
+
+
+def test_large_type_view_sets_and_deletes_its_cookie(client):
+    response = client.get("/display/large-type/on/", {"next": "/estates/?group=2"})
+    assert response.status_code == 302
+    assert response["Location"] == "/estates/?group=2"
+    assert response.cookies["large_type"].value == "1"
+    assert response.cookies["large_type"]["max-age"] > 0
+
+    response = client.get("/display/large-type/off/", {"next": "/firms/"})
+    assert response["Location"] == "/firms/"
+    assert response.cookies["large_type"].value == ""
+    assert response.cookies["large_type"]["max-age"] == 0
+
+
+def test_large_type_view_knows_only_on_and_off(client, registry):
+    response = client.get("/display/large-type/huge/", {"next": "/"})
+
+    assert response.status_code == 404
+    assert "large_type" not in response.cookies
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/path", "javascript:alert(1)"])
+def test_large_type_view_refuses_an_off_site_next(client, target):
+    response = client.get("/display/large-type/on/", {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_large_type_css_raises_the_base_size():
+    stylesheet = Path(finders.find("css/portal.css")).read_text(encoding="utf-8")
+    rule = re.search(r"html\.large-type\s*\{\s*font-size:\s*([\d.]+)%", stylesheet)
+    assert rule and 125 <= float(rule.group(1)) <= 150
+
+
+# ---------- estate directory ----------
+
+
+def test_estate_directory_lists_every_estate_with_its_current_firm(client, registry):
+    body = html(client.get("/estates/"))
+
+    assert "<title>小区 · 阳光物业</title>" in body
+    assert directory_names(body) == ["枫林雅园", "翠湖花园", "松柏新村"]  # by estate code
+    assert "全部小区：共 3 个" in body
+    assert '<a href="/estates/df-001/">枫林雅园</a>' in body
+    assert '<a href="/firms/firm-1/">晨曦物业服务有限公司</a>' in body
+    assert 'data-label="户数" class="num">1,280</td>' in body
+    assert "DF-001" in body and "晨光社区" in body
+
+
+def test_estate_directory_filters_by_group(client, registry):
+    body = html(client.get("/estates/", {"group": registry.garden.group_id}))
+
+    assert directory_names(body) == ["翠湖花园"]
+    assert "符合条件的小区：共 1 个" in body
+    assert f'<option value="{registry.garden.group_id}" selected>老旧小区</option>' in body
+
+
+def test_estate_directory_filters_by_street_and_name(client, registry):
+    assert directory_names(html(client.get("/estates/", {"street": registry.west.pk}))) == ["松柏新村"]
+    assert directory_names(html(client.get("/estates/", {"q": "花园"}))) == ["翠湖花园"]
+    assert directory_names(html(client.get("/estates/", {"street": registry.west.pk, "q": "花园"}))) == []
+
+
+def test_estate_directory_empty_result_says_so(client, registry):
+    body = html(client.get("/estates/", {"q": "不存在的名字"}))
+
+    assert "符合条件的小区：共 0 个" in body
+    assert "没有符合条件的小区。" in body
+    assert "<table" not in body
+
+
+def test_estate_directory_second_page_keeps_the_filters(client, many_estates):
+    many_estates(DIRECTORY_PAGE_SIZE + 5)
+
+    first = html(client.get("/estates/", {"q": "南湖"}))
+    assert len(directory_names(first)) == DIRECTORY_PAGE_SIZE
+    assert 'href="?q=%E5%8D%97%E6%B9%96&amp;page=2" rel="next">下一页</a>' in first
+
+    second = html(client.get("/estates/", {"q": "南湖", "page": 2}))
+    assert directory_names(second) == [f"南湖{n:03d}号院" for n in range(21, 26)]
+    assert "第 2 页，共 2 页" in second
+    assert 'rel="prev">上一页</a>' in second
+
+
+@pytest.mark.parametrize("number", ["3", "0", "-1"])
+def test_estate_directory_page_out_of_range_is_404(client, many_estates, number):
+    many_estates(DIRECTORY_PAGE_SIZE + 5)
+
+    response = client.get("/estates/", {"page": number})
+
+    assert response.status_code == 404
+    assert "没有找到这个页面" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_estate_directory_query_count_does_not_grow(
+    client, many_estates, django_assert_max_num_queries, count
+):
+    many_estates(count)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        body = html(client.get("/estates/"))
+    assert len(directory_names(body)) == min(count, DIRECTORY_PAGE_SIZE)
+
+
+# ---------- estate page ----------
+
+
+def test_estate_page_shows_registry_facts(client, registry, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        body = html(client.get("/estates/df-001/"))
+
+    assert "<title>枫林雅园 · 阳光物业</title>" in body
+    assert '<h1 id="record-title">枫林雅园</h1>' in body
+    facts = re.search(r'<section class="card" id="facts".*?</section>', body, re.S).group(0)
+    for label, value in [
+        ("小区编码", "DF-001"),
+        ("街道", "东风街道"),
+        ("社区", "晨光社区"),
+        ("户数", "1,280 户"),
+        ("建筑面积", "45,210.5 ㎡"),
+        ("建成年份", "2003 年"),
+    ]:
+        assert f"<dt>{label}</dt><dd>{value}</dd>" in facts, label
+    assert ">商品房</a></dd>" in facts
+
+
+def test_estate_page_shows_current_firm_and_handover_history(client, registry):
+    body = html(client.get("/estates/df-001/"))
+
+    firm = re.search(r'<section class="card" id="firm".*?</section>', body, re.S).group(0)
+    assert '<a href="/firms/firm-1/">晨曦物业服务有限公司</a>' in firm
+    handover = registry.handover_day
+    assert f"<dt>服务开始</dt><dd>{handover.year}年{handover.month}月{handover.day}日</dd>" in firm
+
+    history = re.search(r'<section class="section" id="handovers".*?</section>', body, re.S).group(0)
+    rows = re.findall(r"<tr.*?</tr>", history, re.S)[1:]
+    assert "晨曦物业服务有限公司" in rows[0] and "至今" in rows[0] and "在管" in rows[0]
+    assert "青柳物业管理有限公司" in rows[1] and "2018年1月1日" in rows[1] and "至今" not in rows[1]
+
+
+def test_estate_page_without_a_firm_says_so(client, registry):
+    registry.pine.contracts.all().delete()
+
+    body = html(client.get("/estates/xs-001/"))
+
+    assert "目前没有登记在管的物业服务企业。" in body
+    assert "暂无服务合同记录。" in body
+
+
+def test_estate_page_names_a_firm_without_a_page_without_linking_it(client, registry):
+    from ratings.models import ServiceContract
+
+    quiet = add_firm("无页面物业有限公司", 3, page=False)
+    ServiceContract.objects.filter(estate=registry.pine).delete()
+    ServiceContract.objects.create(estate=registry.pine, firm=quiet, start="2020-01-01")
+
+    body = html(client.get("/estates/xs-001/"))
+
+    assert '<p class="record__firm">无页面物业有限公司</p>' in body
+
+
+# ---------- firms ----------
+
+
+def test_firm_directory_lists_credit_codes_and_estates_managed_now(
+    client, registry, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        body = html(client.get("/firms/"))
+
+    assert "全部物业企业：共 2 家" in body
+    assert registry.sunrise.credit_code in body and registry.willow.credit_code in body
+    rows = dict(re.findall(r'<a href="/firms/[^"]+/">([^<]+)</a>.*?class="num">(\d+) 个</td>', body, re.S))
+    assert rows == {
+        "晨曦物业服务有限公司": "2",
+        "青柳物业管理有限公司": "1",
+    }  # willow's 枫林雅园 contract has ended
+
+
+def test_firm_directory_finds_a_firm_by_part_of_its_name(client, registry):
+    body = html(client.get("/firms/", {"q": "青柳"}))
+
+    assert "青柳物业管理有限公司" in body and "晨曦物业服务有限公司" not in body
+    assert "名称含“青柳”的企业：共 1 家" in body
+    assert "没有找到名称含“海棠”的物业企业。" in html(client.get("/firms/", {"q": "海棠"}))
+
+
+def test_firm_page_shows_current_and_past_estates(client, registry, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        body = html(client.get("/firms/firm-2/"))
+
+    assert "<title>青柳物业管理有限公司 · 阳光物业</title>" in body
+    assert f'<dd class="code">{registry.willow.credit_code}</dd>' in body
+    current = re.search(r'<section class="section" id="current".*?</section>', body, re.S).group(0)
+    past = re.search(r'<section class="section" id="past".*?</section>', body, re.S).group(0)
+    assert '<a href="/estates/xs-001/">松柏新村</a>' in current and "枫林雅园" not in current
+    assert '<a href="/estates/df-001/">枫林雅园</a>' in past and "2018年1月1日" in past
+    end = registry.handover_day - timedelta(days=1)
+    assert f"{end.year}年{end.month}月{end.day}日" in past
+
+
+# ---------- search ----------
+
+
+def test_search_finds_estates_and_firms_by_part_of_a_name(client, registry, django_assert_max_num_queries):
+    with django_assert_max_num_queries(MAX_QUERIES):
+        body = html(client.get("/search/", {"q": "雅园"}))
+
+    assert "<title>搜索“雅园” · 阳光物业</title>" in body
+    assert '<h2 id="estates-title">小区 <span class="count">1</span></h2>' in body
+    assert '<a class="result__title" href="/estates/df-001/">枫林雅园</a>' in body
+    assert "翠湖花园" not in body
+
+    body = html(client.get("/search/", {"q": "物业"}))
+    assert '<h2 id="firms-title">物业企业 <span class="count">2</span></h2>' in body
+    assert 'id="estates-title"' not in body
+
+
+def test_search_does_not_match_a_different_word(client, registry):
+    body = html(client.get("/search/", {"q": "雅苑"}))
+
+    assert "没有找到与“雅苑”相关的小区或物业企业。" in body
+    assert "枫林雅园" not in body
+
+
+def test_search_with_an_empty_query_shows_guidance(client, registry):
+    for params in [{}, {"q": "   "}]:
+        body = html(client.get("/search/", params))
+        assert "请输入小区或企业名称的一部分，例如" in body
+        assert "没有找到" not in body
+
+
+def test_search_normalises_full_width_input(client, registry):
+    body = html(client.get("/search/", {"q": "ＤＦ－００１"}))
+
+    assert '<a class="result__title" href="/estates/df-001/">枫林雅园</a>' in body
+
+
+# ---------- errors ----------
+
+
+def test_unknown_page_is_a_chinese_404(client, registry):
+    response = client.get("/estates/no-such-estate/")
+
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "<title>页面不存在 · 阳光物业</title>" in body
+    assert "没有找到这个页面" in body and 'action="/search/"' in body
+
+
+def test_500_page_renders_without_a_request():
+    body = render_to_string("500.html")
+
+    assert "服务暂时不可用" in body and '<html lang="zh-Hans">' in body
+
+
+def test_standard_page_shows_its_body_under_the_home_page(client, registry):
+    from wagtail.models import Page
+
+    from portal.models import StandardPage
+
+    home = Page.objects.get(depth=2).specific
+    home.add_child(
+        instance=StandardPage(
+            title="关于评级", slug="about", intro="评级怎样做", body="<p>每季度评一次。</p>"
+        )
+    )
+
+    body = html(client.get("/about/"))
+
+    assert "<title>关于评级 · 阳光物业</title>" in body
+    assert "<h1>关于评级</h1>" in body and "每季度评一次。" in body
+    assert '<span aria-current="page">关于评级</span>' in body
