@@ -34,7 +34,7 @@ def scheme_document(scheme: engine.Scheme) -> dict:
         "version": scheme.version,
         "criteria": [{"code": c.code, "name": c.name, "max": _dec(c.max, 1)} for c in scheme.criteria],
         "bands": [
-            {"code": b.code, "label": b.label, "min": _dec(b.min_score.normalize()) if b.min_score is not None else None}
+            {"code": b.code, "label": b.label, "min": format(b.min_score.normalize(), "f") if b.min_score is not None else None}
             for b in scheme.bands
         ],
     }
