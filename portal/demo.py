@@ -92,12 +92,16 @@ def contract_history_table() -> Table:
 def demo_load(*, stdout=None) -> None:
     """Load (or refresh) the whole demo; running it twice changes nothing."""
     roles = roles_ensure()
+    from ratings.services.publication import publication_permissions_ensure
+
+    publication_permissions_ensure()
     registry_import(table=registry_table())
     registry_import(table=contract_history_table())
     _accounts(roles)
-    from ratings.demo import demo_scores_load
+    from ratings.demo import demo_publication_load, demo_scores_load
 
     demo_scores_load()
+    demo_publication_load()
     site = Site.objects.get(is_default_site=True)
     portal_settings = PortalSettings.for_site(site)
     portal_settings.organiser = portal_settings.organiser or "青榕街道办事处（演示）"

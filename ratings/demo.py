@@ -8,7 +8,7 @@ every estate is green (red list), one estate with too few assessed months (pendi
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from ratings import engine
+from ratings import engine, selectors
 from ratings.tabular import Table
 
 FIRST_MONTH = "2024-10"
@@ -86,8 +86,96 @@ def demo_scores_load(*, user=None) -> None:
 
     households = dict(Estate.objects.filter(code__in=QUALITY).values_list("code", "households"))
     for month in demo_months():
+        if selectors.quarter_lock_reason(engine.quarter_of_month(month)):
+            continue  # released: the demo's own correction path is the only way to change it
         scores, hotline = month_tables(month, households=households)
         scores_import(table=scores, month=month, user=user)
         hotline_import(table=hotline, month=month, user=user)
     for quarter in demo_quarters():
-        quarter_compute(quarter=quarter, user=user)
+        if not selectors.quarter_lock_reason(quarter):
+            quarter_compute(quarter=quarter, user=user)
+
+
+# --- publication: the committee approves the past quarters; one correction, two appeals --------
+
+CORRECTED = ("2026Q2", "2026-05", "QR007", "environment", "15.0")
+CORRECTION_REASON = "2026年5月柳荫小区“环境建设”得分录入有误（演示），经核对原始考评表更正。"
+IN_REVIEW = "2026Q3"
+APPEALS = [
+    # (estate, month, criterion, reason, decision: None = still open, or (upheld, reason, new value))
+    ("QR012", "2026-09", "owner", "9月业主评价抽样只覆盖了一栋楼，样本不具代表性，申请复核（演示）。", None),
+    (
+        "QR008",
+        "2026-08",
+        "sanitation",
+        "8月创卫检查当日小区正进行管网施工，垃圾临时堆放点系施工方所设，申请复核（演示）。",
+        (False, "经查施工方堆放点已超出约定时限且物业未及时清运，维持原得分（演示）。", None),
+    ),
+]
+
+
+def _publication_moment(quarter: str):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    first, last = engine.quarter_bounds(quarter)
+    return timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=12), dt.time(10, 0)))
+
+
+def demo_publication_load() -> None:
+    """Every demo quarter but the last goes through the committee; the last waits for review."""
+    from django.contrib.auth import get_user_model
+
+    from ratings.models import Appeal, Correction, MonthlyScore, QuarterPage, Release
+    from ratings.services import appeals, publication
+    from ratings.services.scores import scores_import
+
+    User = get_user_model()
+    editor, committee = User.objects.get(username="editor"), User.objects.get(username="committee")
+    for quarter in demo_quarters():
+        if quarter == IN_REVIEW or Release.objects.filter(quarter=quarter).exists():
+            continue
+        token = publication.publication_time.set(_publication_moment(quarter))
+        try:
+            publication.quarter_submit(quarter=quarter, user=editor)
+            publication.quarter_approve(quarter=quarter, user=committee, comment="经考评委员会审议，同意发布（演示）。")
+        finally:
+            publication.publication_time.reset(token)
+
+    quarter, month, code, criterion, value = CORRECTED
+    if not Correction.objects.filter(quarter=quarter).exists():
+        publication.correction_open(quarter=quarter, reason=CORRECTION_REASON, user=editor)
+        score = MonthlyScore.objects.select_related("estate").get(estate__code=code, month=month)
+        scores = dict(score.scores, **{criterion: value})
+        header = ("estate_code", *SCORED, "veto", "veto_reason")
+        row = dict(zip(header, (code, *(scores[c] for c in SCORED), "1" if score.veto else "", score.veto_reason), strict=True))
+        scores_import(table=Table(header=header, rows=((2, row),)), month=month, user=editor)
+        token = publication.publication_time.set(_publication_moment(quarter) + _days(20))
+        try:
+            publication.quarter_submit(quarter=quarter, user=editor)
+            publication.quarter_approve(quarter=quarter, user=committee, comment="同意更正（演示）。")
+        finally:
+            publication.publication_time.reset(token)
+
+    for code, month, criterion, reason, decision in APPEALS:
+        score = MonthlyScore.objects.select_related("firm__account_group").get(estate__code=code, month=month)
+        if Appeal.objects.filter(score=score).exists():
+            continue
+        firm_user = User.objects.filter(groups=score.firm.account_group).first()
+        appeal = appeals.appeal_submit(user=firm_user, score=score, reason=reason, criterion=criterion)
+        if decision:
+            upheld, why, new_value = decision
+            appeals.appeal_decide(
+                appeal=appeal, user=editor, upheld=upheld, reason=why, scores={criterion: new_value} if upheld else None
+            )
+
+    page = QuarterPage.objects.filter(quarter=IN_REVIEW).first()
+    if page is None or not (page.workflow_in_progress or Release.objects.filter(quarter=IN_REVIEW).exists()):
+        publication.quarter_submit(quarter=IN_REVIEW, user=editor)
+
+
+def _days(n: int):
+    import datetime as dt
+
+    return dt.timedelta(days=n)

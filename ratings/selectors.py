@@ -7,8 +7,17 @@ from ratings.models import Estate, Firm, HotlineMonth, MonthlyScore, QuarterComp
 
 
 def quarter_lock_reason(quarter: str) -> str | None:
-    """Why a quarter's data may not change now, or None. Releases arrive with publication."""
-    return None
+    """Why a quarter's data may not change now, or None (SPEC §4: released quarters are locked
+    unless an editor has opened a correction)."""
+    from ratings.models import Correction, Release
+
+    latest = Release.objects.filter(quarter=quarter).order_by("-version").values_list("version", flat=True).first()
+    if latest is None or Correction.objects.filter(quarter=quarter, release__isnull=True).exists():
+        return None
+    return (
+        f"{quarter} 已发布（第 {latest} 版），数据已锁定。"
+        "如需更正，请编辑先在后台为该季度发起更正并写明理由，再导入或修改。"
+    )
 
 
 def quarter_inputs(quarter: str) -> tuple[list[engine.EstateInput], dict[str, dict], dict[str, dict]]:

@@ -1,8 +1,15 @@
+from .pages import QuarterPage, RatingIndexPage
+from .publication import Appeal, AppendOnlyError, Correction, Release, ReleaseRow
 from .registry import Community, Estate, Firm, Group, ServiceContract, Street
 from .scheme import Scheme, SchemeBand, SchemeCriterion
 from .scores import HotlineMonth, ImportBatch, MonthlyScore, QuarterComputation, QuarterGrade
 
 __all__ = [
+    "Appeal",
+    "AppendOnlyError",
+    "Correction",
+    "Release",
+    "ReleaseRow",
     "Community",
     "Estate",
     "Firm",
@@ -10,6 +17,8 @@ __all__ = [
     "HotlineMonth",
     "ImportBatch",
     "MonthlyScore",
+    "QuarterPage",
+    "RatingIndexPage",
     "QuarterComputation",
     "QuarterGrade",
     "Scheme",

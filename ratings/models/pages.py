@@ -1,0 +1,110 @@
+"""Public rating pages (SPEC §7): /ratings/ and one QuarterPage per quarter.
+
+Pages read only releases, never provisional grades: a quarter is public from its first release
+on, and what the public sees is exactly what the committee approved. Preview (for the committee
+in the approval workflow) shows the provisional computation instead.
+"""
+
+from django.db import models
+from django.http import Http404
+from django.template.response import TemplateResponse
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.models import Page
+
+from ratings.models.scheme import validate_quarter
+
+
+class RatingIndexPage(RoutablePageMixin, Page):
+    """/ratings/: every published quarter, newest first, with its plate counts."""
+
+    intro = models.CharField("导语", max_length=300, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["ratings.QuarterPage"]
+    max_count = 1
+    template = "ratings/rating_index_page.html"
+
+    class Meta:
+        verbose_name = "评级栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        from ratings import publication_selectors as selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["quarters"] = selectors.published_quarters(index_page=self)
+        return context
+
+    @path("data/", name="data_fields")
+    def data_fields(self, request):
+        """The description of every open-data field, in Chinese (SPEC §8)."""
+        from ratings import publication_selectors as selectors
+
+        return TemplateResponse(
+            request,
+            "ratings/data_fields.html",
+            {"page": self, "self": self, "fields": selectors.DATA_FIELDS, "month_fields": selectors.MONTH_FIELDS},
+        )
+
+    @path("")
+    def index_route(self, request):
+        return self.render(request)
+
+
+class QuarterPage(RoutablePageMixin, Page):
+    """One quarter: the table of its latest release, lists, appeals, approval and digest."""
+
+    quarter = models.CharField("季度", max_length=6, unique=True, validators=[validate_quarter], help_text="如 2025Q1")
+    intro = models.TextField("说明", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("quarter", read_only=True),
+        FieldPanel("intro"),
+        HelpPanel(template="ratings/admin/quarter_review_panel.html", heading="审批前请核对"),
+    ]
+    parent_page_types = ["ratings.RatingIndexPage"]
+    subpage_types: list[str] = []
+    template = "ratings/quarter_page.html"
+    preview_modes = [("", "暂定结果（未发布）")]
+
+    class Meta:
+        verbose_name = "季度评级"
+
+    # --- public routes: always from a release -----------------------------------------------
+
+    @path("")
+    def latest(self, request):
+        return self._release_response(request, version=None)
+
+    @re_path(r"^v(?P<version>[1-9][0-9]{0,3})/$")
+    def version(self, request, version):
+        return self._release_response(request, version=int(version))
+
+    @path("plates/<slug:estate_slug>/")
+    def plate(self, request, estate_slug):
+        from ratings import publication_selectors as selectors
+
+        context = selectors.plate_context(quarter=self.quarter, estate_slug=estate_slug, request=request)
+        if context is None:
+            raise Http404("没有这块挂牌")
+        context.update(page=self, self=self)
+        return TemplateResponse(request, "ratings/plate.html", context)
+
+    def _release_response(self, request, *, version):
+        from ratings import publication_selectors as selectors
+
+        context = selectors.quarter_release_context(quarter=self.quarter, version=version, params=request.GET)
+        if context is None:
+            raise Http404("该季度尚未发布")
+        context.update(self.get_context(request))
+        return TemplateResponse(request, self.template, context)
+
+    # --- preview for the committee: the provisional computation --------------------------------
+
+    def serve_preview(self, request, mode_name):
+        from ratings import publication_selectors as selectors
+
+        context = self.get_context(request)
+        context.update(selectors.quarter_preview_context(quarter=self.quarter, params=request.GET))
+        return TemplateResponse(request, self.template, context)

@@ -1,0 +1,165 @@
+"""Publication (SPEC §4): append-only releases, corrections and appeals."""
+
+from django.conf import settings
+from django.db import models
+
+from ratings.models.registry import Estate, Firm
+from ratings.models.scores import MonthlyScore
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a release: releases are append-only (SPEC §4)."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("发布版本只能新增，不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("发布版本只能新增，不能删除")
+
+    # bulk_update goes through update(); bulk_create is allowed (it only adds).
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("发布版本只能新增，不能修改")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("发布版本只能新增，不能删除")
+
+
+class Release(AppendOnlyModel):
+    """A numbered, immutable snapshot of a quarter (v1, v2 …), chained to the release before it."""
+
+    sequence = models.PositiveIntegerField("发布序号", unique=True, help_text="所有季度的发布按时间排成一条链")
+    quarter = models.CharField("季度", max_length=6, db_index=True)
+    version = models.PositiveIntegerField("版本")
+    document = models.JSONField("data.json 文档")
+    digest = models.CharField("摘要（SHA-256）", max_length=64, unique=True)
+    previous_digest = models.CharField("上一版本摘要", max_length=64, null=True, blank=True, unique=True)
+    published_at = models.DateTimeField("发布时间")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批准人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_by_name = models.CharField("批准方", max_length=60)
+    correction_note = models.TextField("更正说明", blank=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = "发布版本"
+        verbose_name_plural = "发布版本"
+        constraints = [models.UniqueConstraint(fields=["quarter", "version"], name="release_quarter_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} 第 {self.version} 版"
+
+
+class ReleaseRow(AppendOnlyModel):
+    """One estate's row of a release, as columns for filtering, sorting and paging (SPEC §7)."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rows")
+    quarter = models.CharField(max_length=6)
+    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="release_rows")
+    estate_code = models.CharField(max_length=30)
+    firm = models.ForeignKey(Firm, null=True, on_delete=models.PROTECT, related_name="release_rows")
+    group_name = models.CharField(max_length=30)
+    street_name = models.CharField(max_length=60)
+    band = models.CharField(max_length=20)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    rank_in_group = models.PositiveIntegerField(null=True)
+    rank_overall = models.PositiveIntegerField(null=True)
+    position = models.PositiveIntegerField(help_text="order in data.json: by overall rank, pending last, then code")
+    row = models.JSONField()
+
+    class Meta:
+        ordering = ["release", "position"]
+        constraints = [models.UniqueConstraint(fields=["release", "estate"], name="release_row_unique")]
+        indexes = [models.Index(fields=["estate", "quarter"])]
+
+
+class Correction(models.Model):
+    """An editor's decision to reopen a released quarter, with the reason shown to the public."""
+
+    quarter = models.CharField("季度", max_length=6, db_index=True)
+    reason = models.TextField("更正理由")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("发起时间", auto_now_add=True)
+    release = models.OneToOneField(
+        Release,
+        verbose_name="更正后的版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = "更正"
+        verbose_name_plural = "更正"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarter"], condition=models.Q(release__isnull=True), name="one_open_correction_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} 更正"
+
+    @property
+    def is_open(self) -> bool:
+        return self.release_id is None
+
+
+class Appeal(models.Model):
+    """A firm's challenge of one estate-month score, decided by an editor with a written reason."""
+
+    OPEN, UPHELD, REJECTED = "open", "upheld", "rejected"
+    STATUS_CHOICES = [(OPEN, "待处理"), (UPHELD, "申诉成立"), (REJECTED, "申诉不成立")]
+
+    score = models.ForeignKey(MonthlyScore, verbose_name="被申诉的月度得分", on_delete=models.PROTECT, related_name="appeals")
+    firm = models.ForeignKey(Firm, verbose_name="申诉企业", on_delete=models.PROTECT, related_name="appeals")
+    criterion = models.CharField("申诉的考核项目", max_length=30, blank=True, help_text="留空表示对整月得分申诉")
+    reason = models.TextField("申诉理由")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("提交时间")
+    status = models.CharField("状态", max_length=10, choices=STATUS_CHOICES, default=OPEN, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_reason = models.TextField("处理理由", blank=True)
+    old_scores = models.JSONField("原得分", null=True, blank=True)
+    new_scores = models.JSONField("更正后得分", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = "申诉"
+        verbose_name_plural = "申诉"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["score"], condition=models.Q(status="open"), name="one_open_appeal_per_score"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} 申诉（{self.get_status_display()}）"
