@@ -139,3 +139,31 @@ def canonical_bytes(document: Mapping) -> bytes:
 
 def digest_of(document: Mapping) -> str:
     return hashlib.sha256(canonical_bytes(document)).hexdigest()
+
+
+COMPARED_FIELDS = ("firm_name", "score", "band", "rank_in_group", "rank_overall", "vetoed")
+
+
+def row_changes(old: Mapping | None, new: Mapping) -> list[dict]:
+    """Rows that differ between two documents of one quarter, field by field (old → new).
+
+    Estates present in only one of them show as added or removed. Used for the correction
+    record of a release and for the committee's review of what would change.
+    """
+    old_rows = {r["estate_code"]: r for r in (old or {}).get("estates", [])}
+    new_rows = {r["estate_code"]: r for r in new.get("estates", [])}
+    changes = []
+    for code in sorted(old_rows.keys() | new_rows.keys()):
+        before, after = old_rows.get(code), new_rows.get(code)
+        if before is None or after is None:
+            row = after or before
+            changes.append(
+                {"estate_code": code, "estate_name": row["estate_name"], "kind": "added" if before is None else "removed", "fields": []}
+            )
+            continue
+        fields = [
+            {"field": f, "old": before.get(f), "new": after.get(f)} for f in COMPARED_FIELDS if before.get(f) != after.get(f)
+        ]
+        if fields:
+            changes.append({"estate_code": code, "estate_name": after["estate_name"], "kind": "changed", "fields": fields})
+    return changes

@@ -8,11 +8,12 @@ in the approval workflow) shows the provisional computation instead.
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
-from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
 
 from ratings.models.scheme import validate_quarter
+from ratings.panels import QuarterReviewPanel
 
 
 class RatingIndexPage(RoutablePageMixin, Page):
@@ -61,7 +62,7 @@ class QuarterPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("quarter", read_only=True),
         FieldPanel("intro"),
-        HelpPanel(template="ratings/admin/quarter_review_panel.html", heading="审批前请核对"),
+        QuarterReviewPanel(heading="审批前请核对"),
     ]
     parent_page_types = ["ratings.RatingIndexPage"]
     subpage_types: list[str] = []
