@@ -1,6 +1,7 @@
 """What publication needs in every database (SPEC §4, STYLE convention 5):
 
 - on PostgreSQL, triggers that refuse UPDATE and DELETE of releases (the model refuses them too);
+  TRUNCATE stays possible for the database owner (test databases are flushed with it);
 - the /ratings/ section page;
 - the committee approval workflow on it: one task, approval by the 考评委员会 group.
 """
@@ -23,15 +24,11 @@ $$ LANGUAGE plpgsql;
 def add_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(TRIGGER_FUNCTION)
+    schema_editor.execute(TRIGGER_FUNCTION, None)  # no params: the % are PL/pgSQL format marks
     for table in APPEND_ONLY_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION sunshine_refuse_release_change();"
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION sunshine_refuse_release_change();"
         )
 
 
@@ -40,7 +37,6 @@ def drop_triggers(apps, schema_editor):
         return
     for table in APPEND_ONLY_TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
     schema_editor.execute("DROP FUNCTION IF EXISTS sunshine_refuse_release_change();")
 
 
