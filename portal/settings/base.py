@@ -89,6 +89,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Server-side binding: psycopg sends parameters apart from the SQL instead of quoting
+    # 10,000 JSON documents on the client (measured by `make bench`: compute_quarter 10.8 s → 8.5 s).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

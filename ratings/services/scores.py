@@ -12,6 +12,7 @@ from wagtail.log_actions import LogContext
 
 from ratings import engine
 from ratings.audit import log_bulk
+from ratings.bulk import update_rows
 from ratings.importing import ImportRefused, ImportReport, RowCollector, RowProblem, parse_decimal, parse_int
 from ratings.models import Estate, HotlineMonth, MonthlyScore, Scheme, ServiceContract
 from ratings.tabular import Table, check_columns
@@ -141,7 +142,9 @@ def month_firms(estate_ids, month: str) -> dict[int, int | None]:
 
 def _apply_scores(rows: list[ScoreRow], month: str, report: ImportReport) -> None:
     now = timezone.now()
-    existing = {s.estate_id: s for s in MonthlyScore.objects.filter(month=month, estate_id__in=[r.estate_id for r in rows])}
+    # select_related: log_bulk labels each entry with str(score), which reads score.estate (N+1).
+    stored = MonthlyScore.objects.filter(month=month).select_related("estate")
+    existing = {s.estate_id: s for s in stored.filter(estate_id__in=[r.estate_id for r in rows])}
     firms = month_firms([r.estate_id for r in rows], month)
     new, changed, logs = [], [], []
     for row in rows:
@@ -157,14 +160,14 @@ def _apply_scores(rows: list[ScoreRow], month: str, report: ImportReport) -> Non
             continue
         for field, value in values.items():
             setattr(score, field, value)
-        score.imported_at = now  # the appeal window runs from the latest import (SPEC §4)
+        score.imported_at = score.updated_at = now  # the appeal window runs from the latest import (SPEC §4)
         changed.append(score)
         logs.append((score, "wagtail.edit", {"changes": diff, "month": month}))
         report.changes.append(f"更新 {row.code} {month} 得分：" + "、".join(diff))
     MonthlyScore.objects.bulk_create(new, batch_size=1000)
-    MonthlyScore.objects.bulk_update(changed, ["scores", "veto", "veto_reason", "firm_id", "imported_at"], batch_size=1000)
+    update_rows(MonthlyScore, changed, ["scores", "veto", "veto_reason", "firm", "imported_at", "updated_at"])
     if new:
-        new = MonthlyScore.objects.filter(month=month, estate_id__in=[s.estate_id for s in new])
+        new = stored.filter(estate_id__in=[s.estate_id for s in new])
         logs += [(s, "wagtail.create", {"scores": s.scores, "veto": s.veto, "veto_reason": s.veto_reason}) for s in new]
     report.created, report.updated = len(rows) - report.unchanged - len(changed), len(changed)
     log_bulk(logs)
@@ -213,7 +216,8 @@ def hotline_import(*, table: Table, month: str, user=None, dry_run: bool = False
 
 def _apply_hotline(rows, month: str, report: ImportReport) -> None:
     now = timezone.now()
-    existing = {h.estate_id: h for h in HotlineMonth.objects.filter(month=month, estate_id__in=[r[0] for r in rows])}
+    months = HotlineMonth.objects.filter(month=month).select_related("estate")  # str(h) reads h.estate
+    existing = {h.estate_id: h for h in months.filter(estate_id__in=[r[0] for r in rows])}
     new, changed, logs = [], [], []
     for estate_id, code, values in rows:
         current = existing.get(estate_id)
@@ -232,9 +236,9 @@ def _apply_hotline(rows, month: str, report: ImportReport) -> None:
         logs.append((current, "wagtail.edit", {"changes": diff, "month": month}))
         report.changes.append(f"更新 {code} {month} 12345 数据：" + "、".join(diff))
     HotlineMonth.objects.bulk_create(new, batch_size=1000)
-    HotlineMonth.objects.bulk_update(changed, [*HOTLINE_FIELDS, "imported_at"], batch_size=1000)
+    update_rows(HotlineMonth, changed, [*HOTLINE_FIELDS, "imported_at"])
     if new:
-        created = HotlineMonth.objects.filter(month=month, estate_id__in=[h.estate_id for h in new])
+        created = months.filter(estate_id__in=[h.estate_id for h in new])
         logs += [(h, "wagtail.create", {f: getattr(h, f) for f in HOTLINE_FIELDS}) for h in created]
     report.created, report.updated = len(new), len(changed)
     log_bulk(logs)

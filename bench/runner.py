@@ -1,0 +1,245 @@
+"""The timed steps of `make bench` and the table they print. Needs a configured Django.
+
+Budgets are SPEC §12's, set for a city of 10,000 estates on the reference machine (2 cores):
+`compute_quarter` ≤ 10 s, importing a 10,000-row scores file ≤ 15 s. The same budget is applied
+to the other imports of one month's file (the idempotent re-import, a file that changes every row,
+the 12345 file), since an editor waits on each of them the same way.
+"""
+
+import cProfile
+import os
+import platform
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+COMPUTE_BUDGET = 10.0
+IMPORT_BUDGET = 15.0
+BUDGETS = {"compute": COMPUTE_BUDGET, "import": IMPORT_BUDGET}
+
+
+@dataclass
+class Options:
+    estates: int = 10_000
+    firms: int = 2_000
+    months: int = 36
+    seed: int = 20250101
+    first_month: str = "2023-01"
+    profile_dir: Path | None = None  # write a cProfile of each budgeted step here
+
+
+@dataclass
+class Step:
+    name: str
+    rows: int
+    seconds: float
+    budget: float | None = None
+    note: str = ""
+
+    @property
+    def over(self) -> bool:
+        return self.budget is not None and self.seconds > self.budget
+
+    @property
+    def verdict(self) -> str:
+        if self.budget is None:
+            return ""
+        return "OVER" if self.over else "OK"
+
+
+def _timed(name: str, rows: int, budget: float | None, func: Callable, out: TextIO):
+    """Run func once, timed with time.perf_counter."""
+    start = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - start
+    print(f"  {name}: {seconds:.2f} s", file=out, flush=True)
+    return Step(name, rows, seconds, budget), result
+
+
+def _profile(name: str, func: Callable, options: Options, out: TextIO) -> None:
+    """Run func again under cProfile (not timed) and save the stats; print the top entries."""
+    from django.db import transaction
+
+    profiler = cProfile.Profile()
+    with transaction.atomic():
+        profiler.enable()
+        try:
+            func()
+        finally:
+            profiler.disable()
+            transaction.set_rollback(True)  # leave the data as the timed run left it
+    options.profile_dir.mkdir(parents=True, exist_ok=True)
+    path = options.profile_dir / f"{name.split()[0]}-{abs(hash(name)) % 10_000:04d}.prof"
+    profiler.dump_stats(path)
+    print(f"\n--- profile of {name} ({path}), top 25 by cumulative time", file=out)
+    stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(25)
+
+
+def run(options: Options, out: TextIO = sys.stdout) -> list[Step]:
+    """Generate the city, time every step, print the table; returns the steps."""
+    from bench import city as citymod
+    from ratings.services.quarters import quarter_compute
+    from ratings.services.scores import hotline_import, scores_import
+    from ratings.tabular import read_table
+
+    size = citymod.CitySize(
+        estates=options.estates,
+        firms=options.firms,
+        months=options.months,
+        first_month=options.first_month,
+        seed=options.seed,
+    )
+    steps: list[Step] = []
+    print(
+        f"Generating a city: {size.estates:,} estates, {size.firms:,} firms, {size.months} months "
+        f"from {size.first_month} (seed {size.seed})…",
+        file=out,
+        flush=True,
+    )
+    step, city = _timed("generate city", 0, None, lambda: citymod.build(size), out)
+    step.rows = city.rows
+    step.note = ", ".join(f"{v:,} {k}" for k, v in city.counts.items())
+    steps.append(step)
+
+    n = len(city.estate_ids)
+    quarter = citymod.last_full_quarter(city.months)
+    month = citymod.next_month(city.months[-1])
+
+    def compute():
+        return quarter_compute(quarter=quarter)
+
+    step, computation = _timed(f"compute_quarter {quarter} (cold)", n, COMPUTE_BUDGET, compute, out)
+    step.note = "previous quarter not stored: graded in memory too"
+    grades = computation.grades.count()
+    steps.append(step)
+    step, _ = _timed(f"compute_quarter {quarter} (again)", grades, COMPUTE_BUDGET, compute, out)
+    step.note = f"replaces {grades:,} stored grades"
+    steps.append(step)
+
+    scores_file = citymod.scores_csv(city, month, seed=options.seed + 1)
+    changed_file = citymod.scores_csv(city, month, seed=options.seed + 2, shift=-0.03)
+    hotline_file = citymod.hotline_csv(city, month, seed=options.seed + 3)
+
+    def import_scores(data: bytes):
+        def go():
+            table = read_table(data, filename=f"scores-{month}.csv")
+            return scores_import(table=table, month=month)
+
+        return go
+
+    def import_hotline():
+        table = read_table(hotline_file, filename=f"hotline-{month}.csv")
+        return hotline_import(table=table, month=month)
+
+    def report_note(report, expect: str) -> str:
+        got = f"{report.created:,} new, {report.updated:,} updated, {report.unchanged:,} unchanged"
+        counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged}
+        return got if counts[expect] == report.rows else f"{got} — UNEXPECTED (wanted all {expect})"
+
+    profiled: list[tuple[str, Callable]] = [(steps[-1].name, compute)]
+    for name, func, expect in [
+        (f"import_scores {month} (new month)", import_scores(scores_file), "created"),
+        (f"import_scores {month} (same file again)", import_scores(scores_file), "unchanged"),
+        (f"import_scores {month} (every row changed)", import_scores(changed_file), "updated"),
+        (f"import_hotline {month} (new month)", import_hotline, "created"),
+    ]:
+        step, report = _timed(name, n, IMPORT_BUDGET, func, out)
+        step.rows = report.rows
+        step.note = report_note(report, expect)
+        steps.append(step)
+        profiled.append((name, func))
+
+    if options.profile_dir:
+        # Profiles run after the table's timings, each rolled back: the first import's profile
+        # therefore sees an existing month (the timed run wrote it).
+        for name, func in profiled:
+            _profile(name, func, out)
+
+    print_table(steps, out)
+    return steps
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def machine_facts() -> list[tuple[str, str]]:
+    from django import get_version
+    from django.db import connection
+
+    from wagtail import __version__ as wagtail_version
+
+    try:
+        cpus = len(os.sched_getaffinity(0))  # what `nproc` prints
+    except AttributeError:
+        cpus = os.cpu_count() or 0
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version} ({connection.settings_dict['NAME']})"
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version()")
+            version = cursor.fetchone()[0]
+        database = f"{connection.vendor}: {version.split(',')[0]}"
+    try:
+        load = (
+            " / ".join(f"{x:.2f}" for x in os.getloadavg())
+            + " (1 / 5 / 15 min; other work on the machine slows every step)"
+        )
+    except OSError:
+        load = "unknown"
+    return [
+        ("nproc", str(cpus)),
+        ("load average", load),
+        ("CPU", model),
+        ("Python", platform.python_version()),
+        ("Django / Wagtail", f"{get_version()} / {wagtail_version}"),
+        ("Database", database),
+    ]
+
+
+def print_table(steps: list[Step], out: TextIO = sys.stdout) -> None:
+    headers = ("step", "rows", "seconds", "budget", "result")
+    body = [
+        (s.name, f"{s.rows:,}", f"{s.seconds:.2f}", f"{s.budget:.0f}" if s.budget else "—", s.verdict or "—")
+        for s in steps
+    ]
+    widths = [max(len(row[i]) for row in [headers, *body]) for i in range(len(headers))]
+    align = ["<", ">", ">", ">", "<"]
+
+    def line(cells) -> str:
+        return "  ".join(f"{c:{a}{w}}" for c, a, w in zip(cells, align, widths, strict=True)).rstrip()
+
+    print(file=out)
+    for key, value in machine_facts():
+        print(f"{key + ':':<18} {value}", file=out)
+    print(file=out)
+    print(line(headers), file=out)
+    print(line("-" * w for w in widths), file=out)
+    for row in body:
+        print(line(row), file=out)
+    notes = [(s.name, s.note) for s in steps if s.note]
+    if notes:
+        print(file=out)
+        for name, note in notes:
+            print(f"{name}: {note}", file=out)
+    over = [s.name for s in steps if s.over]
+    print(file=out)
+    print(
+        f"OVER budget: {', '.join(over)}" if over else "Every budgeted step is within budget.",
+        file=out,
+        flush=True,
+    )

@@ -1,0 +1,37 @@
+"""Bulk writes the ORM makes slow.
+
+`QuerySet.bulk_update` builds one `CASE WHEN pk = … THEN …` per field and row: for 10,000 rows
+and 5 fields that is 50,000 When expressions to resolve and compile, and on SQLite (999
+parameters per statement) 70 statements that each scan their CASE lists: ~13 s of a 15 s budget
+(measured by `make bench`). One parameterised UPDATE per row sent with `executemany` does the
+same work in well under a second on SQLite and on PostgreSQL (psycopg 3 pipelines it).
+"""
+
+from django.db import connections, router
+
+
+def update_rows(model, objs, fields: list[str], *, batch_size: int = 1000) -> int:
+    """Write `fields` of every object in objs (saved instances) by primary key; returns the count.
+
+    Like `bulk_update`: no signals, no `save()`, and auto_now fields are not touched unless named.
+    """
+    objs = list(objs)
+    if not objs:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    meta = model._meta
+    concrete = [meta.get_field(name) for name in fields]
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in concrete), qn(meta.pk.column)
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete] + [obj.pk]
+                    for obj in objs[start : start + batch_size]
+                ],
+            )
+    return len(objs)

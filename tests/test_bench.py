@@ -1,0 +1,112 @@
+"""`make bench` at a tiny scale: the generator makes a valid city and the timing table prints.
+
+The full run (10,000 estates) is `make bench`; here 30 estates and 3 months, in the test database.
+"""
+
+import io
+
+import pytest
+
+from bench.__main__ import parse_args
+from bench.runner import Options, print_table, run
+from ratings.credit_code import credit_code_error
+from ratings.models import Estate, Firm, HotlineMonth, MonthlyScore, QuarterGrade, ServiceContract
+from ratings.services.scores import hotline_import, scores_import
+from ratings.tabular import read_table
+
+
+@pytest.fixture
+def bench_run(db):
+    out = io.StringIO()
+    steps = run(Options(estates=30, firms=6, months=3, seed=7), out)
+    return steps, out.getvalue()
+
+
+def test_tiny_city_is_valid(bench_run):
+    assert Estate.objects.count() == 30
+    assert Firm.objects.count() == 6
+    assert all(credit_code_error(code) is None for code in Firm.objects.values_list("credit_code", flat=True))
+    # Three generated months plus the imported fourth, for every estate.
+    assert MonthlyScore.objects.filter(month__lt="2023-04").count() == 90
+    assert HotlineMonth.objects.filter(month__lt="2023-04").count() == 90
+    assert MonthlyScore.objects.filter(month="2023-04").count() == 30
+    assert HotlineMonth.objects.filter(month="2023-04").count() == 30
+    # Estate 3 (index) changes firm mid-period: two contracts, one ending the day before the next.
+    contracts = list(ServiceContract.objects.filter(estate__code="E00004").order_by("start"))
+    assert len(contracts) == 2
+    assert contracts[0].firm_id != contracts[1].firm_id
+    assert (contracts[1].start - contracts[0].end).days == 1
+    # Every generated row obeys the rules the imports enforce (SPEC §3).
+    for row in HotlineMonth.objects.all():
+        assert (
+            max(row.responded, row.resolved, row.surveyed) <= row.received and row.satisfied <= row.surveyed
+        )
+    for score in MonthlyScore.objects.all():
+        assert score.veto == bool(score.veto_reason)
+        assert score.firm_id is not None
+    assert QuarterGrade.objects.filter(quarter="2023Q1").count() == 30
+
+
+def test_timing_table_prints(bench_run):
+    steps, text = bench_run
+    names = [s.name for s in steps]
+    assert names[0].startswith("generate city")
+    assert "compute_quarter 2023Q1 (cold)" in names
+    assert "import_scores 2023-04 (same file again)" in names
+    assert "import_hotline 2023-04 (new month)" in names
+    for line in ("nproc:", "CPU:", "Python:", "Database:", "step", "budget", "result"):
+        assert line in text
+    assert "UNEXPECTED" not in text  # each import did what its step says (created / unchanged / updated)
+    assert all(s.seconds >= 0 and not s.over for s in steps)
+
+
+def test_same_seed_same_city(db):
+    from bench import city
+
+    a = city.scores_csv(_fake_city(), "2024-01", seed=3)
+    b = city.scores_csv(_fake_city(), "2024-01", seed=3)
+    assert a == b and a.startswith(b"\xef\xbb\xbfestate_code,")
+
+
+def test_generated_files_import_cleanly(db):
+    from bench import city
+
+    built = city.build(city.CitySize(estates=12, firms=3, months=2, first_month="2024-11", seed=1))
+    assert city.last_full_quarter(built.months) == "2024Q4"  # 2024-11 and 2024-12 only: partial
+    assert city.next_month(built.months[-1]) == "2025-01"
+    report = scores_import(
+        table=read_table(city.scores_csv(built, "2025-01", seed=2), filename="s.csv"), month="2025-01"
+    )
+    assert report.created == 12
+    report = hotline_import(
+        table=read_table(city.hotline_csv(built, "2025-01", seed=2), filename="h.csv"), month="2025-01"
+    )
+    assert report.created == 12
+
+
+def test_over_budget_is_reported(db):
+    from bench.runner import Step
+
+    out = io.StringIO()
+    print_table([Step("compute_quarter 2025Q4", 10_000, 12.5, 10.0)], out)
+    assert "OVER" in out.getvalue()
+
+
+def test_arguments():
+    args = parse_args(["--estates", "50", "--firms", "5", "--months", "6", "--strict"])
+    assert (args.estates, args.firms, args.months, args.strict) == (50, 5, 6, True)
+    with pytest.raises(SystemExit):
+        parse_args(["--estates", "0"])
+
+
+def _fake_city():
+    from bench.city import City, CitySize
+
+    return City(
+        size=CitySize(estates=2),
+        months=["2023-12"],
+        estate_ids=[1, 2],
+        estate_codes=["E00001", "E00002"],
+        quality={1: 0.9, 2: 0.7},
+        households={1: 500, 2: 800},
+    )
