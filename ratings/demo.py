@@ -22,8 +22,8 @@ QUALITY = {
     "QR013": 0.84, "QR014": 0.87, "QR015": 0.94, "QR016": 0.81, "QR017": 0.88, "QR018": 0.82,
     "QR019": 0.78, "QR020": 0.85, "QR021": 0.90, "QR022": 0.96, "QR023": 0.77,
 }  # fmt: skip
-# 杏坛东里 slides into red for the last two quarters under the same firm: the exit warning.
-DECLINE = {"QR009": {"2026Q2": 0.60, "2026Q3": 0.58}}
+# 杏坛东里 slides into red in 2026 under the same firm: an exit warning from 2026Q2 on.
+DECLINE = {"QR009": {"2026Q1": 0.60, "2026Q2": 0.58, "2026Q3": 0.63}}
 VETO = ("QR011", "2026-08", "小区电动车棚发生违规充电引发的火情，安全生产一票否决（演示）")
 # 农机所家属院: scores missing for two months of the last quarter, so it is pending (待评).
 MISSING_SCORES = {("QR016", "2026-08"), ("QR016", "2026-09")}
@@ -80,7 +80,7 @@ def month_tables(month: str, *, households: dict[str, int]) -> tuple[Table, Tabl
 
 def demo_scores_load(*, user=None) -> None:
     """Import 24 months through the editors' import services, then compute every quarter."""
-    from ratings.models import Estate
+    from ratings.models import Estate, QuarterComputation
     from ratings.services.quarters import quarter_compute
     from ratings.services.scores import hotline_import, scores_import
 
@@ -92,7 +92,7 @@ def demo_scores_load(*, user=None) -> None:
         scores_import(table=scores, month=month, user=user)
         hotline_import(table=hotline, month=month, user=user)
     for quarter in demo_quarters():
-        if not selectors.quarter_lock_reason(quarter):
+        if not selectors.quarter_lock_reason(quarter) and not QuarterComputation.objects.filter(quarter=quarter).exists():
             quarter_compute(quarter=quarter, user=user)
 
 
