@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 EDITORS = "编辑"
@@ -10,6 +11,10 @@ FIRMS = "物业企业"
 FIRM_GROUP_PREFIX = "物业企业·"
 
 REGISTRY_MODELS = ["street", "community", "group", "firm", "estate", "servicecontract"]
+# Imported estate-month data is read-only in the admin for everyone. Editors and the committee
+# see every row. Firm users see their own firm's rows through ratings.permissions, by being a
+# firm's user: a model permission here would let Wagtail show them every firm's audit entries.
+SCORE_VIEW = ["view_monthlyscore", "view_hotlinemonth"]
 
 
 def _perms(app_label: str, codenames: list[str]) -> list[Permission]:
@@ -29,13 +34,17 @@ def roles_ensure() -> dict[str, Group]:
     )
     registry_view = _perms("ratings", [f"view_{model}" for model in REGISTRY_MODELS])
     settings_edit = _perms("portal", ["change_portalsettings"])
+    score_view = _perms("ratings", SCORE_VIEW)
+    score_import = _perms("ratings", ["import_scores"])
 
     editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.add(*admin_access, *registry_edit, *settings_edit)
+    editors.permissions.add(*admin_access, *registry_edit, *settings_edit, *score_view, *score_import)
     committee, _ = Group.objects.get_or_create(name=COMMITTEE)
-    committee.permissions.add(*admin_access, *registry_view)
+    committee.permissions.add(*admin_access, *registry_view, *score_view)
     firms, _ = Group.objects.get_or_create(name=FIRMS)
+    # No model, import or page permission at all: a firm reaches only its own records (SPEC §1, §12).
     firms.permissions.add(*admin_access)
+    firms.permissions.remove(*score_view)
 
     root = Page.get_first_root_node()
     for permission in Permission.objects.filter(
@@ -45,9 +54,18 @@ def roles_ensure() -> dict[str, Group]:
     root_collection = Collection.get_first_root_node()
     for permission in Permission.objects.filter(
         content_type__app_label__in=["wagtaildocs", "wagtailimages"],
-        codename__in=["add_document", "change_document", "choose_document", "add_image", "change_image", "choose_image"],
+        codename__in=[
+            "add_document",
+            "change_document",
+            "choose_document",
+            "add_image",
+            "change_image",
+            "choose_image",
+        ],
     ):
-        GroupCollectionPermission.objects.get_or_create(group=editors, collection=root_collection, permission=permission)
+        GroupCollectionPermission.objects.get_or_create(
+            group=editors, collection=root_collection, permission=permission
+        )
     return {"editors": editors, "committee": committee, "firms": firms}
 
 

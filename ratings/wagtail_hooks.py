@@ -1,11 +1,22 @@
-"""The rating domain in the Wagtail admin: registry viewsets grouped under 登记册."""
+"""The rating domain in the Wagtail admin: the registry under 登记册; monthly scores, 12345 figures
+and the imports under 评级."""
+
+from django.urls import path, reverse
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from ratings import admin_views
-from ratings.models import Community, Estate, Firm, Group, ServiceContract, Street
+from ratings.models import Community, Estate, Firm, Group, HotlineMonth, MonthlyScore, ServiceContract, Street
+from ratings.permissions import FirmScopedEstateMonthPolicy
+
+# Registered before any viewset asks for a policy (Wagtail 8 refuses a late registration).
+register_permission_policy(MonthlyScore, FirmScopedEstateMonthPolicy(MonthlyScore, by_firm_field="firm"))
+register_permission_policy(HotlineMonth, FirmScopedEstateMonthPolicy(HotlineMonth))
 
 
 class EstateViewSet(ModelViewSet):
@@ -97,19 +108,144 @@ class RegistryViewSetGroup(ModelViewSetGroup):
     menu_label = "登记册"
     menu_icon = "folder-open-inverse"
     menu_order = 200
+    # Under /admin/registry/: a bare /admin/groups/ would shadow Wagtail's own user groups.
     items = (
-        EstateViewSet("estates"),
-        FirmViewSet("firms"),
-        ServiceContractViewSet("contracts"),
-        CommunityViewSet("communities"),
-        StreetViewSet("streets"),
-        GroupViewSet("groups"),
+        EstateViewSet("estates", url_prefix="registry/estates"),
+        FirmViewSet("firms", url_prefix="registry/firms"),
+        ServiceContractViewSet("contracts", url_prefix="registry/contracts"),
+        CommunityViewSet("communities", url_prefix="registry/communities"),
+        StreetViewSet("streets", url_prefix="registry/streets"),
+        GroupViewSet("groups", url_prefix="registry/groups"),
+    )
+
+
+# --- 评级: imported data, read-only, and the imports themselves ----------------------------------
+
+
+class ReadOnlyEstateMonthViewSet(ModelViewSet):
+    """Imported estate-month data: listed and inspected, never added, edited or deleted here.
+
+    Changes arrive through imports (and later corrections and appeals), which keep the audit log;
+    so only the index and inspect URLs exist, and the permission policy grants only "view".
+    """
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_reference_index = False
+    list_per_page = 50
+    search_fields = ["estate__code", "estate__name"]
+    search_backend_name = None
+    inspect_view_class = admin_views.ReadOnlyInspectView
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        names = {"add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"}
+        return {**super().get_common_view_kwargs(**kwargs), **dict.fromkeys(names)}
+
+    def get_permissions_to_register(self):
+        # Offer only what the policy can grant, so no one is given an "edit scores" that does nothing.
+        return (
+            super()
+            .get_permissions_to_register()
+            .filter(codename__in=["view_" + self.model_name, "import_scores"])
+        )
+
+    @property
+    def url_finder_class(self):
+        # Links to a row from elsewhere in the admin (e.g. the audit log) go to its inspect view.
+        inspect_url_name = self.get_url_name("inspect")
+
+        class InspectURLFinder:
+            def __init__(self, user=None):
+                self.user = user
+
+            def get_edit_url(self, instance):
+                policy = policy_registry.get_by_type(type(instance))
+                if self.user and not policy.user_has_permission_for_instance(self.user, "view", instance):
+                    return None
+                return reverse(inspect_url_name, args=[instance.pk])
+
+        return InspectURLFinder
+
+
+class MonthlyScoreViewSet(ReadOnlyEstateMonthViewSet):
+    model = MonthlyScore
+    icon = "table"
+    menu_label = "月度考核得分"
+    url_prefix = "ratings/scores"
+    index_view_class = admin_views.MonthlyScoreIndexView
+    inspect_view_class = admin_views.MonthlyScoreInspectView
+    filterset_class = admin_views.MonthlyScoreFilterSet
+    list_display = ["estate", "month", "firm"]
+    inspect_view_fields = ["estate", "month", "firm", "veto", "veto_reason", "imported_at", "updated_at"]
+
+
+class HotlineMonthViewSet(ReadOnlyEstateMonthViewSet):
+    model = HotlineMonth
+    icon = "comment"
+    menu_label = "12345 诉求数据"
+    url_prefix = "ratings/hotline"
+    index_view_class = admin_views.ScopedIndexView
+    filterset_class = admin_views.HotlineMonthFilterSet
+    list_display = ["estate", "month", "received", "responded", "resolved", "surveyed", "satisfied"]
+    inspect_view_fields = [
+        "estate",
+        "month",
+        "received",
+        "responded",
+        "resolved",
+        "surveyed",
+        "satisfied",
+        "imported_at",
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.IMPORT_PERMISSION)
+
+
+class ImportViewSet(ViewSet):
+    """Upload → preview → confirm (SPEC §9), for editors."""
+
+    icon = "upload"
+    menu_label = "数据导入"
+    url_prefix = "ratings/imports"
+    menu_item_class = ImportMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.ImportFormView.as_view(), name="form"),
+            path("<int:pk>/", admin_views.ImportBatchView.as_view(), name="batch"),
+            path("<int:pk>/apply/", admin_views.ImportApplyView.as_view(), name="apply"),
+        ]
+
+
+class RatingsViewSetGroup(ViewSetGroup):
+    menu_label = "评级"
+    menu_icon = "clipboard-list"
+    menu_order = 190
+    items = (
+        MonthlyScoreViewSet("monthly_scores"),
+        HotlineMonthViewSet("hotline_months"),
+        ImportViewSet("ratings_imports"),
     )
 
 
 @hooks.register("register_admin_viewset")
 def register_registry_viewsets():
     return RegistryViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_ratings_viewsets():
+    return RatingsViewSetGroup()
 
 
 @hooks.register("register_log_actions")

@@ -1,0 +1,165 @@
+"""Imports in the admin (SPEC §9): upload, preview what would change, then confirm.
+
+The uploaded bytes are kept in an `ImportBatch` between the preview and the confirmation, so the
+import that runs is exactly the file that was previewed. Both steps call the same services as the
+`import_*` commands; the preview runs them with `dry_run=True` (a rolled-back transaction).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ratings.importing import ImportRefused, ImportReport
+from ratings.models import ImportBatch
+from ratings.models.scores import validate_month
+from ratings.services.registry import registry_import
+from ratings.services.scores import hotline_import, scores_import
+from ratings.tabular import FileRefused, read_table
+
+PREVIEW_CHANGES_SHOWN = 200
+MONTHLY_KINDS = {"scores", "hotline"}
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="导入类型", choices=ImportBatch.KIND_CHOICES, widget=forms.RadioSelect)
+    month = forms.CharField(
+        label="月份",
+        required=False,
+        max_length=7,
+        help_text="考核得分和 12345 数据必填，如 2025-01；登记册不填",
+        widget=forms.TextInput(
+            attrs={"placeholder": "2025-01", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+    )
+    file = forms.FileField(
+        label="文件",
+        help_text="CSV（UTF-8 编码）或 Excel（.xlsx）；第 1 行为列名",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.PORTAL_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(f"文件过大（{upload.size // 1024} KB），上限为 {limit // 1024} KB")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, month = cleaned.get("kind"), (cleaned.get("month") or "").strip()
+        if kind in MONTHLY_KINDS:
+            if not month:
+                self.add_error("month", "导入考核得分或 12345 数据时必须填写月份")
+            else:
+                try:
+                    validate_month(month)
+                except ValidationError as exc:
+                    self.add_error("month", exc)
+        elif kind:
+            month = ""  # the registry is not monthly
+        cleaned["month"] = month
+        return cleaned
+
+    def read_upload(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        # Read one byte past the cap so a file that lies about its size is still caught.
+        return upload.read(settings.PORTAL_IMPORT_MAX_BYTES + 1)
+
+
+@dataclass
+class Preview:
+    """What an import would do, or why it cannot be done."""
+
+    report: ImportReport | None = None
+    message: str = ""  # file-level refusal
+    row_errors: list[str] = field(default_factory=list)  # "第 N 行：原因"
+
+    @property
+    def refused(self) -> bool:
+        return self.report is None
+
+    @property
+    def changes_shown(self) -> list[str]:
+        return self.report.changes[:PREVIEW_CHANGES_SHOWN] if self.report else []
+
+    @property
+    def changes_hidden(self) -> int:
+        return max(0, len(self.report.changes) - PREVIEW_CHANGES_SHOWN) if self.report else 0
+
+
+def _run(*, kind: str, month: str, data: bytes, filename: str, user, dry_run: bool) -> ImportReport:
+    table = read_table(
+        data,
+        filename=filename,
+        max_bytes=settings.PORTAL_IMPORT_MAX_BYTES,
+        max_uncompressed=settings.PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES,
+    )
+    if kind == "registry":
+        return registry_import(table=table, user=user, dry_run=dry_run)
+    service = {"scores": scores_import, "hotline": hotline_import}[kind]
+    return service(table=table, month=month, user=user, dry_run=dry_run)
+
+
+def import_preview(*, kind: str, month: str, data: bytes, filename: str, user) -> Preview:
+    """Run the import as a dry run: nothing is written, whatever the outcome."""
+    try:
+        return Preview(
+            report=_run(kind=kind, month=month, data=data, filename=filename, user=user, dry_run=True)
+        )
+    except FileRefused as exc:
+        return Preview(message=str(exc))
+    except ImportRefused as exc:
+        return Preview(message=exc.message, row_errors=[e.for_people for e in exc.errors])
+
+
+def import_batch_create(*, kind: str, month: str, data: bytes, filename: str, user) -> ImportBatch:
+    """Keep an uploaded file until its import is confirmed."""
+    return ImportBatch.objects.create(
+        kind=kind,
+        month=month if kind in MONTHLY_KINDS else "",
+        filename=filename[:200],
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+    )
+
+
+def import_batch_preview(*, batch: ImportBatch, user) -> Preview:
+    return import_preview(
+        kind=batch.kind, month=batch.month, data=bytes(batch.data), filename=batch.filename, user=user
+    )
+
+
+class BatchAlreadyApplied(Exception):
+    pass
+
+
+def import_batch_apply(*, batch: ImportBatch, user) -> ImportReport:
+    """Import a previewed batch for real, once (SPEC §9). Refusals leave the batch unapplied.
+
+    The batch is claimed with a conditional update inside the import's transaction, so two
+    confirmations racing each other cannot both import it.
+    """
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, applied_at__isnull=True).update(
+            applied_at=timezone.now()
+        )
+        if not claimed:
+            raise BatchAlreadyApplied
+        report = _run(
+            kind=batch.kind,
+            month=batch.month,
+            data=bytes(batch.data),
+            filename=batch.filename,
+            user=user,
+            dry_run=False,
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(summary=report.summary())
+    batch.refresh_from_db(fields=["applied_at", "summary"])
+    return report
