@@ -46,11 +46,7 @@ def roles_ensure() -> dict[str, Group]:
     firms.permissions.add(*admin_access)
     firms.permissions.remove(*score_view)
 
-    root = Page.get_first_root_node()
-    for permission in Permission.objects.filter(
-        content_type__app_label="wagtailcore", codename__in=["add_page", "change_page", "publish_page"]
-    ):
-        GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=permission)
+    _editor_page_permissions(editors)
     root_collection = Collection.get_first_root_node()
     for permission in Permission.objects.filter(
         content_type__app_label__in=["wagtaildocs", "wagtailimages"],
@@ -67,6 +63,32 @@ def roles_ensure() -> dict[str, Group]:
             group=editors, collection=root_collection, permission=permission
         )
     return {"editors": editors, "committee": committee, "firms": firms}
+
+
+def _editor_page_permissions(editors: Group) -> None:
+    """Editors add and edit pages anywhere, but publish only outside /ratings/.
+
+    Page permissions are inherited down the tree, so publishing is granted per top-level section
+    rather than on the root: a quarter page reaches the public only through the committee's
+    approval (SPEC §4). A publish permission left on the root by an older setup is removed.
+    """
+    page_perms = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=["add_page", "change_page", "publish_page"]
+        )
+    }
+    root = Page.get_first_root_node()
+    for codename in ("add_page", "change_page"):
+        GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=page_perms[codename])
+    GroupPagePermission.objects.filter(group=editors, permission=page_perms["publish_page"], page=root).delete()
+    from ratings.models import RatingIndexPage
+
+    home = Page.objects.filter(depth=2).first()
+    if home is None:
+        return
+    for section in home.get_children().not_type(RatingIndexPage):
+        GroupPagePermission.objects.get_or_create(group=editors, page=section, permission=page_perms["publish_page"])
 
 
 @transaction.atomic

@@ -282,3 +282,13 @@ def test_only_one_open_appeal_per_score(quarter_data, firm_users):
         appeals.appeal_submit(user=firm_users["firm_a"], score=a_score(), reason="再来一次的申诉理由")
 
 
+
+
+def test_editors_can_publish_directory_pages_but_not_a_quarter_page(quarter_data, people):
+    from portal.models import EstateIndexPage
+
+    page = publication.quarter_page_ensure(quarter=Q, user=people["editor"])
+    assert page.permissions_for_user(people["editor"]).can_edit()
+    assert not page.permissions_for_user(people["editor"]).can_publish()
+    assert page.permissions_for_user(people["committee"]).can_publish()
+    assert EstateIndexPage.objects.get().permissions_for_user(people["editor"]).can_publish()
