@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ratings import publication_selectors
 from ratings.models import Community, Estate, Firm, Group, ServiceContract, Street
 
 SEARCH_MAX_CHARS = 100
@@ -105,7 +106,12 @@ def estate_detail(*, estate_id: int) -> dict:
     )
     day = today()
     current = next((c for c in contracts if c.covers(day)), None)
-    return {"estate": estate, "contracts": contracts, "current_contract": current}
+    return {
+        "estate": estate,
+        "contracts": contracts,
+        "current_contract": current,
+        "ratings": publication_selectors.estate_ratings(estate_id=estate_id),
+    }
 
 
 def firm_directory(*, index_page, query: str = ""):
@@ -138,7 +144,12 @@ def firm_detail(*, firm_id: int) -> dict:
     past = sorted(
         (c for c in contracts if c.end is not None and c.end < day), key=lambda c: c.end, reverse=True
     )
-    return {"firm": firm, "current_contracts": current, "past_contracts": past}
+    return {
+        "firm": firm,
+        "current_contracts": current,
+        "past_contracts": past,
+        "ratings": publication_selectors.firm_ratings(firm_id=firm_id),
+    }
 
 
 def normalize_query(raw: str) -> str:
@@ -168,6 +179,9 @@ def search_directory(*, query: str) -> dict:
     return {"estates": estate_rows(estates), "firms": firms}
 
 
+NAV_CACHE_KEY = "portal:nav-live-paths"
+
+
 def nav_sections(sections, *, current_path: str) -> list[dict]:
     """The navigation entries whose section page is live, marking the one the reader is in.
 
@@ -177,7 +191,7 @@ def nav_sections(sections, *, current_path: str) -> list[dict]:
 
     from wagtail.models import Page
 
-    key = "portal:nav-live-paths"
+    key = NAV_CACHE_KEY
     live_paths = cache.get(key)
     if live_paths is None:
         live_paths = sorted(

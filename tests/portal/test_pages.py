@@ -55,7 +55,7 @@ def test_shell_has_skip_link_navigation_and_breadcrumbs(client, registry):
     assert '<a class="skip-link" href="#main">跳到主要内容</a>' in body
     assert '<main id="main" tabindex="-1">' in body
     nav = re.search(r'<nav class="site-nav" aria-label="主导航">(.*?)</nav>', body, re.S).group(1)
-    assert re.findall(r">([^<]+)</a>", nav) == ["首页", "小区", "物业企业"]  # 评级, 三微案例 are not live yet
+    assert re.findall(r">([^<]+)</a>", nav) == ["首页", "小区", "物业企业", "评级"]  # 三微案例 is not live yet
     assert '<a href="/estates/" aria-current="page">小区</a>' in nav
     assert '<a href="/" aria-current' not in nav
     crumbs = re.search(r'<nav class="breadcrumbs" aria-label="当前位置">(.*?)</nav>', body, re.S).group(1)
@@ -396,3 +396,15 @@ def test_standard_page_shows_its_body_under_the_home_page(client, registry):
     assert "<title>关于评级 · 阳光物业</title>" in body
     assert "<h1>关于评级</h1>" in body and "每季度评一次。" in body
     assert '<span aria-current="page">关于评级</span>' in body
+
+
+def test_a_newly_published_section_appears_in_the_navigation_at_once(client, registry):
+    from portal.models import HomePage, StandardPage
+
+    home = HomePage.objects.get()
+    section = StandardPage(title="三微案例", slug="cases", live=False)
+    home.add_child(instance=section)
+    assert "三微案例" not in html(client.get("/estates/"))  # and the navigation is cached now
+    section.save_revision().publish()
+    nav = re.search(r'<nav class="site-nav" aria-label="主导航">(.*?)</nav>', html(client.get("/estates/")), re.S).group(1)
+    assert "三微案例" in nav
