@@ -148,7 +148,7 @@ def firm_detail(*, firm_id: int) -> dict:
         "firm": firm,
         "current_contracts": current,
         "past_contracts": past,
-        "ratings": publication_selectors.firm_ratings(firm_id=firm_id),
+        "ratings": publication_selectors.firm_ratings(firm_id=firm_id, credit_code=firm.credit_code),
     }
 
 

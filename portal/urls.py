@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
+
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -7,6 +8,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
 from portal.api import api_router
+from ratings import views as ratings_views
+from ratings.feeds import RatingsFeed
+
+QUARTER = r"(?P<quarter_slug>[0-9]{4}-q[1-4])"
+VERSION = r"v(?P<version>[1-9][0-9]{0,3})"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +21,16 @@ urlpatterns = [
     path("display/large-type/<str:mode>/", views.large_type, name="large_type"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
+    # Open data: a dot cannot go through RoutablePageMixin, so these come before the pages (SPEC §8).
+    re_path(rf"^ratings/{QUARTER}/data\.json$", ratings_views.release_json, name="ratings_data_json"),
+    re_path(rf"^ratings/{QUARTER}/data\.csv$", ratings_views.release_csv, name="ratings_data_csv"),
+    re_path(
+        rf"^ratings/{QUARTER}/{VERSION}/data\.json$", ratings_views.release_json, name="ratings_version_json"
+    ),
+    re_path(
+        rf"^ratings/{QUARTER}/{VERSION}/data\.csv$", ratings_views.release_csv, name="ratings_version_csv"
+    ),
+    path("feeds/ratings/", RatingsFeed(), name="ratings_feed"),
 ]
 
 if settings.DEBUG:

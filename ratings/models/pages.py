@@ -8,6 +8,7 @@ in the approval workflow) shows the provisional computation instead.
 from django.db import models
 from django.http import Http404
 from django.template.response import TemplateResponse
+
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
@@ -42,11 +43,9 @@ class RatingIndexPage(RoutablePageMixin, Page):
         """The description of every open-data field, in Chinese (SPEC §8)."""
         from ratings import publication_selectors as selectors
 
-        return TemplateResponse(
-            request,
-            "ratings/data_fields.html",
-            {"page": self, "self": self, "fields": selectors.DATA_FIELDS, "month_fields": selectors.MONTH_FIELDS},
-        )
+        context = self.get_context(request)
+        context.update(selectors.data_fields_context())
+        return TemplateResponse(request, "ratings/data_fields.html", context)
 
     @path("")
     def index_route(self, request):
@@ -83,19 +82,26 @@ class QuarterPage(RoutablePageMixin, Page):
         return self._release_response(request, version=int(version))
 
     @path("plates/<slug:estate_slug>/")
-    def plate(self, request, estate_slug):
+    def plate(self, request, estate_slug, version=None):
         from ratings import publication_selectors as selectors
 
-        context = selectors.plate_context(quarter=self.quarter, estate_slug=estate_slug, request=request)
+        context = selectors.plate_context(quarter=self.quarter, estate_slug=estate_slug, request=request, version=version)
         if context is None:
             raise Http404("没有这块挂牌")
         context.update(page=self, self=self)
         return TemplateResponse(request, "ratings/plate.html", context)
 
+    @re_path(r"^v(?P<version>[1-9][0-9]{0,3})/plates/(?P<estate_slug>[-\w]+)/$")
+    def version_plate(self, request, version, estate_slug):
+        """The plate of release k: kept printable, and saying plainly what superseded it."""
+        return self.plate(request, estate_slug, version=int(version))
+
     def _release_response(self, request, *, version):
         from ratings import publication_selectors as selectors
 
-        context = selectors.quarter_release_context(quarter=self.quarter, version=version, params=request.GET)
+        context = selectors.quarter_release_context(
+            quarter=self.quarter, version=version, params=request.GET, url_path=self.url_path
+        )
         if context is None:
             raise Http404("该季度尚未发布")
         context.update(self.get_context(request))
@@ -107,5 +113,7 @@ class QuarterPage(RoutablePageMixin, Page):
         from ratings import publication_selectors as selectors
 
         context = self.get_context(request)
-        context.update(selectors.quarter_preview_context(quarter=self.quarter, params=request.GET))
+        context.update(
+            selectors.quarter_preview_context(quarter=self.quarter, params=request.GET, url_path=self.url_path)
+        )
         return TemplateResponse(request, self.template, context)

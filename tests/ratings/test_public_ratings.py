@@ -1,0 +1,359 @@
+"""The public rating pages (SPEC §4, §7): /ratings/, a quarter's table, lists, appeals, approval
+record and digest, corrections (v2 with the row diff, v1 kept), the committee's preview, and
+query counts that do not grow with the number of estates.
+
+The helpers at the top (`street_scores`, `publish`, `correct`) are shared with the other public
+ratings tests (open data, plates, estate pages).
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from portal.services import directory_pages_sync
+from ratings.models import Appeal, HotlineMonth, MonthlyScore, QuarterPage, Release
+from ratings.services.publication import correction_open, quarter_page_ensure
+from ratings.services.quarters import quarter_compute
+from tests.factories import EstateFactory, FirmFactory, GroupFactory, ServiceContractFactory
+
+pytestmark = pytest.mark.django_db
+
+Q = "2025Q1"
+MONTHS = ("2025-01", "2025-02", "2025-03")
+FULL = {
+    "owner": "20.0",
+    "environment": "15.0",
+    "civility": "10.0",
+    "sanitation": "10.0",
+    "safety": "10.0",
+    "standards": "5.0",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def month_row(estate, month, *, minus="0", veto="", figures=(4, 4, 3, 2, 2)):
+    scores = dict(FULL, owner=str(Decimal("20.0") - Decimal(minus)))
+    MonthlyScore.objects.create(
+        estate=estate,
+        month=month,
+        scores=scores,
+        veto=bool(veto),
+        veto_reason=veto,
+        imported_at=timezone.now(),
+    )
+    received, responded, resolved, surveyed, satisfied = figures
+    HotlineMonth.objects.create(
+        estate=estate, month=month, received=received, responded=responded, resolved=resolved,
+        surveyed=surveyed, satisfied=satisfied, imported_at=timezone.now(),
+    )  # fmt: skip
+
+
+def street_scores(count=5, *, months=MONTHS, firm_names=None, first_code=1):
+    """`count` estates with public pages, in two groups and two streets, scores spread over the
+    bands: the first estate is vetoed in its last month, the second has one assessed month only
+    (pending); the rest lose 0, 4, 8 … points on 业主评价 (capped), so every band appears."""
+    from ratings.models import Street
+
+    groups = [GroupFactory(name="商品房"), GroupFactory(name="老旧小区")]
+    west = Street.objects.get_or_create(name="西河街道")[0]
+    firms = [
+        FirmFactory(name=name)
+        for name in (firm_names or ["甲物业有限公司", "乙物业有限公司", "丙物业有限公司"])
+    ]
+    estates = []
+    for i in range(count):
+        estate = EstateFactory(code=f"QA{first_code + i:04d}", group=groups[i % 2], households=1000)
+        if i % 3 == 2:
+            estate.street = west
+            estate.save(update_fields=["street"])
+        ServiceContractFactory(estate=estate, firm=firms[i % len(firms)], start=dt.date(2020, 1, 1))
+        estates.append(estate)
+    directory_pages_sync(estates=estates, firms=firms)
+    for i, estate in enumerate(estates):
+        if i == 1:
+            month_row(estate, months[0])  # one assessed month only: pending
+            continue
+        minus = str(min(Decimal(4 * max(i - 2, 0)) % Decimal("20.0"), Decimal("20.0")))
+        for month in months:
+            month_row(
+                estate,
+                month,
+                minus=minus,
+                veto="重大安全事故（测试）" if i == 0 and month == months[-1] else "",
+            )
+    return {"estates": estates, "firms": firms, "groups": groups}
+
+
+def publish(quarter=Q):
+    """Publish the quarter's page the way the committee's approval does: a release follows."""
+    page = quarter_page_ensure(quarter=quarter)
+    page.refresh_from_db()
+    page.save_revision().publish()
+    return Release.objects.filter(quarter=quarter).latest("version")
+
+
+def correct(quarter=Q, *, estate, month, owner="0.0", reason="测试：更正一处录入错误的业主评价得分"):
+    user = get_user_model().objects.get_or_create(username="corrector")[0]
+    correction_open(quarter=quarter, reason=reason, user=user)
+    score = MonthlyScore.objects.get(estate=estate, month=month)
+    MonthlyScore.objects.filter(pk=score.pk).update(scores=dict(score.scores, owner=owner))
+    return publish(quarter)
+
+
+def body_of(response) -> str:
+    return response.content.decode("utf-8")
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def published(db):
+    data = street_scores(5)
+    data["release"] = publish()
+    return data
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def test_a_draft_quarter_is_404_everywhere_for_the_public(client, db):
+    data = street_scores(3)
+    quarter_compute(quarter=Q)
+    quarter_page_ensure(quarter=Q)
+    slug = data["estates"][0].page.slug
+    for url in [
+        "/ratings/2025-q1/",
+        "/ratings/2025-q1/v1/",
+        "/ratings/2025-q1/data.json",
+        "/ratings/2025-q1/data.csv",
+        "/ratings/2025-q1/v1/data.json",
+        f"/ratings/2025-q1/plates/{slug}/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert "2025年第1季度" not in body_of(client.get("/ratings/"))
+
+
+def test_a_live_quarter_page_without_a_release_is_still_404(client, db):
+    street_scores(3)
+    page = quarter_page_ensure(quarter=Q)
+    QuarterPage.objects.filter(pk=page.pk).update(live=True)  # live by accident, but never released
+    assert client.get("/ratings/2025-q1/").status_code == 404
+    assert client.get("/ratings/2025-q1/data.json").status_code == 404
+
+
+# --------------------------------------------------------------------------- /ratings/
+
+
+def test_the_index_lists_published_quarters_newest_first_with_plate_counts(client, db):
+    street_scores(5, months=("2024-10", "2024-11", "2024-12", *MONTHS))
+    publish("2024Q4")
+    publish(Q)
+    body = body_of(client.get("/ratings/"))
+    assert body.index("2025年第1季度") < body.index("2024年第4季度")
+    assert 'href="/ratings/2025-q1/"' in body and 'href="/ratings/2024-q4/"' in body
+    assert "第 1 版" in body
+    assert 'href="/ratings/data/"' in body
+    text = text_of(body)
+    for label in ("绿牌·精品", "红牌·整改", "待评"):
+        assert label in text
+
+
+# --------------------------------------------------------------------------- the quarter page
+
+
+def test_the_quarter_page_shows_table_lists_consequences_approval_and_digest(client, published):
+    release = published["release"]
+    response = client.get("/ratings/2025-q1/")
+    assert response.status_code == 200
+    body = body_of(response)
+    text = text_of(body)
+    rows = {r["estate_code"]: r for r in release.document["estates"]}
+    vetoed = published["estates"][0]
+    assert rows[vetoed.code]["band"] == "red"
+    assert "重大安全事故（测试）" in text  # the veto reason is public
+    assert "数据不足" in text  # the pending estate has no score
+    assert "待评" in text
+    for row in rows.values():
+        assert row["estate_name"] in text
+        if row["score"]:
+            assert row["score"] in text
+    assert release.digest in body
+    assert "考评委员会" in text
+    assert 'href="/ratings/2025-q1/data.json"' in body and 'href="/ratings/2025-q1/data.csv"' in body
+    assert "红榜" in text and "黑榜" in text and "清退预警" in text
+    assert "30,000 元" in text and "每月 4 次" in text and "约谈企业" in text  # consequences per band
+    assert "无（这是第一次发布）" in text
+
+
+def test_the_quarter_table_filters_by_group_band_and_street_and_sorts(client, published):
+    estates = published["estates"]
+    body = body_of(client.get("/ratings/2025-q1/", {"group": "老旧小区"}))
+    table = body[body.index('class="data-table rating-table"') :]
+    names_in = [e.name for e in estates if e.group.name == "老旧小区"]
+    names_out = [e.name for e in estates if e.group.name != "老旧小区"]
+    assert all(n in table for n in names_in) and not any(n in table for n in names_out)
+    assert '<option value="老旧小区" selected>' in body
+
+    body = body_of(client.get("/ratings/2025-q1/", {"band": "red"}))
+    table = body[body.index('class="data-table rating-table"') :]
+    assert estates[0].name in table and estates[2].name not in table
+
+    body = body_of(client.get("/ratings/2025-q1/", {"street": "西河街道"}))
+    table = body[body.index('class="data-table rating-table"') :]
+    assert estates[2].name in table and estates[0].name not in table
+
+    body = body_of(client.get("/ratings/2025-q1/", {"sort": "code"}))
+    table = body[body.index('class="data-table rating-table"') :]
+    positions = [table.index(e.name) for e in estates]
+    assert positions == sorted(positions)
+
+    # An unknown filter value is ignored rather than an error.
+    assert client.get("/ratings/2025-q1/", {"band": "purple", "sort": "x"}).status_code == 200
+
+
+def test_the_quarter_table_is_paginated(client, db):
+    street_scores(60)
+    publish()
+    first = body_of(client.get("/ratings/2025-q1/"))
+    second = body_of(client.get("/ratings/2025-q1/", {"page": 2}))
+    assert "共 60 个小区" in text_of(first)
+    assert 'rel="next"' in first and "第 2 / 2 页" in text_of(second)
+    assert first.count('class="rating-row ') == 50 and second.count('class="rating-row ') == 10
+
+
+def test_the_appeal_register_counts_and_lists_each_appeal_with_its_reason(client, published):
+    user = get_user_model().objects.create(username="firmuser")
+    estates = published["estates"]
+    now = timezone.now()
+    for estate, month, status, reason in [
+        (estates[2], "2025-01", Appeal.UPHELD, "复核原始记录后更正为 18.0 分"),
+        (estates[3], "2025-02", Appeal.REJECTED, "检查记录与照片一致，维持原分"),
+        (estates[4], "2025-03", Appeal.OPEN, ""),
+    ]:
+        score = MonthlyScore.objects.get(estate=estate, month=month)
+        Appeal.objects.create(
+            score=score, firm=published["firms"][0], criterion="owner", reason="申请复核业主评价得分",
+            submitted_by=user, submitted_at=now, status=status, decision_reason=reason,
+        )  # fmt: skip
+    text = text_of(body_of(client.get("/ratings/2025-q1/")))
+    section = text[text.index("申诉登记") :]
+    assert (
+        "3 件收到" in section
+        and "1 件成立" in section
+        and "1 件不成立" in section
+        and "1 件处理中" in section
+    )
+    assert "复核原始记录后更正为 18.0 分" in section and "检查记录与照片一致，维持原分" in section
+    assert "2025年2月" in section and estates[3].name in section
+    assert "申诉成立" in section and "申诉不成立" in section and "待处理" in section
+
+
+def test_a_correction_shows_its_note_and_each_changed_row_and_v1_keeps_the_old_values(client, published):
+    estates = published["estates"]
+    target = estates[
+        2
+    ]  # full marks but for the hotline: green and first; the correction takes 20 points off one month
+    v1_row = next(r for r in published["release"].document["estates"] if r["estate_code"] == target.code)
+    v2 = correct(estate=target, month="2025-01", owner="0.0")
+    v2_row = next(r for r in v2.document["estates"] if r["estate_code"] == target.code)
+    assert v2.version == 2 and v2_row["score"] != v1_row["score"]
+
+    body = body_of(client.get("/ratings/2025-q1/"))
+    text = text_of(body)
+    assert "测试：更正一处录入错误的业主评价得分" in text
+    changes = text[text.index("变化的小区") : text.index("挂牌概况")]
+    assert target.name in changes
+    assert f"原为 {v1_row['score']} → 改为 {v2_row['score']}" in changes
+    assert (v1_row["band"], v2_row["band"]) == ("green", "blue")
+    assert "原为 绿牌·精品 → 改为 蓝牌·规范" in changes
+    assert v1_row["rank_overall"] != v2_row["rank_overall"]
+    assert f"原为 {v1_row['rank_overall']} → 改为 {v2_row['rank_overall']}" in changes
+    unchanged = [e for e in estates if e.name not in changes]
+    assert unchanged, "only rows that changed are listed"
+
+    v1 = client.get("/ratings/2025-q1/v1/")
+    assert v1.status_code == 200
+    v1_text = text_of(body_of(v1))
+    assert "已有更新的第 2 版" in v1_text
+    v1_table = v1_text[v1_text.index("各小区评级") :]
+    assert v1_row["score"] in v1_table and v2_row["score"] not in v1_table
+    assert published["release"].digest in body_of(v1)
+    assert client.get("/ratings/2025-q1/v3/").status_code == 404
+
+
+def test_the_committee_preview_shows_the_provisional_result_open_appeals_and_changes(
+    rf, published, admin_user
+):
+    estates = published["estates"]
+    user = get_user_model().objects.create(username="firmuser")
+    score = MonthlyScore.objects.get(estate=estates[3], month="2025-02")
+    Appeal.objects.create(
+        score=score, firm=published["firms"][0], reason="二月业主评价抽样只覆盖一栋楼", submitted_by=user,
+        submitted_at=timezone.now(),
+    )  # fmt: skip
+    correction_open(quarter=Q, reason="测试：复核二月业主评价", user=admin_user)
+    MonthlyScore.objects.filter(pk=score.pk).update(scores=dict(score.scores, owner="0.0"))
+    quarter_compute(quarter=Q)
+    page = QuarterPage.objects.get(quarter=Q)
+    request = rf.get("/ratings/2025-q1/")
+    request.user = admin_user
+    response = page.serve_preview(request, "")
+    text = text_of(response.render().content.decode("utf-8"))
+    assert "预览：尚未发布" in text
+    assert "二月业主评价抽样只覆盖一栋楼" in text  # the open appeal
+    assert "与已发布的第 1 版相比的变化" in text and estates[3].name in text[text.index("相比的变化") :]
+
+
+def queries_of(client, url) -> int:
+    """Queries of one anonymous request, with the site-root and navigation caches warm (as on
+    any running site)."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def queries_with(count, client, url_of, **street_kwargs) -> int:
+    """The queries of `url_of(data)` after publishing a quarter of `count` estates; everything is
+    rolled back afterwards, so one test can compare 5 estates with 60 on the same footing."""
+    with transaction.atomic():
+        cache.clear()
+        data = street_scores(count, **street_kwargs)
+        data["release"] = publish()
+        n = queries_of(client, url_of(data))
+        transaction.set_rollback(True)
+    cache.clear()
+    return n
+
+
+def test_the_quarter_page_runs_the_same_few_queries_for_5_or_60_estates(client, db):
+    url = lambda data: "/ratings/2025-q1/?group=商品房&sort=score"  # noqa: E731
+    small, large = queries_with(5, client, url), queries_with(60, client, url)
+    assert small == large <= 20
+
+
+def test_a_corrected_quarter_page_and_v1_stay_within_20_queries(client, db, django_assert_max_num_queries):
+    data = street_scores(60)
+    publish()
+    correct(estate=data["estates"][4], month="2025-01")
+    for url in ("/ratings/2025-q1/", "/ratings/2025-q1/v1/", "/ratings/"):
+        client.get(url)
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
