@@ -15,6 +15,11 @@ REGISTRY_MODELS = ["street", "community", "group", "firm", "estate", "servicecon
 # see every row. Firm users see their own firm's rows through ratings.permissions, by being a
 # firm's user: a model permission here would let Wagtail show them every firm's audit entries.
 SCORE_VIEW = ["view_monthlyscore", "view_hotlinemonth"]
+# Publication (SPEC §4): editors decide appeals, compute, submit to the committee and open
+# corrections; the committee sees every appeal and the quarters' state before it approves. Firm
+# users reach their own appeals through ratings.permissions, never through these permissions.
+PUBLICATION_EDIT = ["view_appeal", "decide_appeal", "view_release", "submit_quarter", "open_correction"]
+PUBLICATION_VIEW = ["view_appeal", "view_release"]
 
 
 def _perms(app_label: str, codenames: list[str]) -> list[Permission]:
@@ -36,15 +41,19 @@ def roles_ensure() -> dict[str, Group]:
     settings_edit = _perms("portal", ["change_portalsettings"])
     score_view = _perms("ratings", SCORE_VIEW)
     score_import = _perms("ratings", ["import_scores"])
+    publication_edit = _perms("ratings", PUBLICATION_EDIT)
+    publication_view = _perms("ratings", PUBLICATION_VIEW)
 
     editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.add(*admin_access, *registry_edit, *settings_edit, *score_view, *score_import)
+    editors.permissions.add(
+        *admin_access, *registry_edit, *settings_edit, *score_view, *score_import, *publication_edit
+    )
     committee, _ = Group.objects.get_or_create(name=COMMITTEE)
-    committee.permissions.add(*admin_access, *registry_view, *score_view)
+    committee.permissions.add(*admin_access, *registry_view, *score_view, *publication_view)
     firms, _ = Group.objects.get_or_create(name=FIRMS)
     # No model, import or page permission at all: a firm reaches only its own records (SPEC §1, §12).
     firms.permissions.add(*admin_access)
-    firms.permissions.remove(*score_view)
+    firms.permissions.remove(*score_view, *publication_edit)
 
     _editor_page_permissions(editors)
     root_collection = Collection.get_first_root_node()

@@ -145,3 +145,59 @@ class FirmScopedEstateMonthPolicy(ModelPermissionPolicy):
         firm_users = users.filter(is_superuser=False, groups__firm__isnull=False)
         own_firm_users = firm_users.filter(groups__firm__in=self.firms_of_instance(instance))
         return users.exclude(pk__in=firm_users.exclude(pk__in=own_firm_users))
+
+
+class AppealPermissionPolicy(ModelPermissionPolicy):
+    """Appeals (SPEC §4): a firm's users see and file their firm's appeals; editors decide.
+
+    - "view": editors and the committee by `ratings.view_appeal` (every appeal); a firm's users by
+      being its users, and then only appeals filed by their firm (another firm's appeal is a 404).
+    - "add": a firm's users only; filing is the firm's act, and `appeal_submit` checks the score.
+    - "decide": `ratings.decide_appeal` (editors, superusers); never a firm-scoped user.
+    - Nobody changes or deletes an appeal in the admin: the record is the public register.
+    """
+
+    ACTIONS = {"view", "add", "decide"}
+
+    def user_has_permission(self, user, action):
+        if action not in self.ACTIONS or not user.is_active:
+            return False
+        if user_is_firm_scoped(user):
+            return action in {"view", "add"}
+        if action == "add":
+            return False
+        return super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        User = get_user_model()
+        actions = [a for a in actions if a in self.ACTIONS]
+        users = super().users_with_any_permission([a for a in actions if a != "add"])
+        users = users.exclude(groups__firm__isnull=False, is_superuser=False)
+        if {"view", "add"} & set(actions):
+            firm_users = User.objects.filter(is_active=True, is_superuser=False, groups__firm__isnull=False)
+            return User.objects.filter(Q(pk__in=users.values("pk")) | Q(pk__in=firm_users.values("pk")))
+        return users
+
+    def scope_queryset(self, user, queryset: QuerySet) -> QuerySet:
+        if not user_is_firm_scoped(user):
+            return queryset
+        return queryset.filter(firm_id__in=user_firm_ids(user))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return self.scope_queryset(user, self.model._default_manager.all())
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        if not user_is_firm_scoped(user):
+            return True
+        return action == "view" and instance.firm_id in user_firm_ids(user)
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        users = self.users_with_any_permission([a for a in actions if a != "add"])
+        other_firms = users.filter(is_superuser=False, groups__firm__isnull=False).exclude(
+            groups__firm=instance.firm_id
+        )
+        return users.exclude(pk__in=other_firms.values("pk"))

@@ -10,13 +10,24 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from ratings import admin_views
-from ratings.models import Community, Estate, Firm, Group, HotlineMonth, MonthlyScore, ServiceContract, Street
-from ratings.permissions import FirmScopedEstateMonthPolicy
+from ratings import admin_publication, admin_views
+from ratings.models import (
+    Appeal,
+    Community,
+    Estate,
+    Firm,
+    Group,
+    HotlineMonth,
+    MonthlyScore,
+    ServiceContract,
+    Street,
+)
+from ratings.permissions import AppealPermissionPolicy, FirmScopedEstateMonthPolicy
 
 # Registered before any viewset asks for a policy (Wagtail 8 refuses a late registration).
 register_permission_policy(MonthlyScore, FirmScopedEstateMonthPolicy(MonthlyScore, by_firm_field="firm"))
 register_permission_policy(HotlineMonth, FirmScopedEstateMonthPolicy(HotlineMonth))
+register_permission_policy(Appeal, AppealPermissionPolicy(Appeal))
 
 
 class EstateViewSet(ModelViewSet):
@@ -180,7 +191,8 @@ class MonthlyScoreViewSet(ReadOnlyEstateMonthViewSet):
     menu_label = "月度考核得分"
     url_prefix = "ratings/scores"
     index_view_class = admin_views.MonthlyScoreIndexView
-    inspect_view_class = admin_views.MonthlyScoreInspectView
+    # The score's detail, with a "申诉" button for its firm while the appeal window is open.
+    inspect_view_class = admin_publication.MonthlyScoreAppealInspectView
     filterset_class = admin_views.MonthlyScoreFilterSet
     list_display = ["estate", "month", "firm"]
     inspect_view_fields = ["estate", "month", "firm", "veto", "veto_reason", "imported_at", "updated_at"]
@@ -235,6 +247,8 @@ class RatingsViewSetGroup(ViewSetGroup):
         MonthlyScoreViewSet("monthly_scores"),
         HotlineMonthViewSet("hotline_months"),
         ImportViewSet("ratings_imports"),
+        admin_publication.AppealViewSet("appeals"),
+        admin_publication.QuarterViewSet("ratings_quarters"),
     )
 
 
@@ -246,6 +260,16 @@ def register_registry_viewsets():
 @hooks.register("register_admin_viewset")
 def register_ratings_viewsets():
     return RatingsViewSetGroup()
+
+
+@hooks.register("register_permissions")
+def register_publication_permissions():
+    # Offered in Wagtail's group editor: the quarter actions (appeal permissions come with AppealViewSet).
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(
+        content_type__app_label="ratings", codename__in=["view_release", "submit_quarter", "open_correction"]
+    )
 
 
 @hooks.register("register_log_actions")

@@ -63,6 +63,7 @@ class Release(AppendOnlyModel):
         verbose_name = "发布版本"
         verbose_name_plural = "发布版本"
         constraints = [models.UniqueConstraint(fields=["quarter", "version"], name="release_quarter_version_unique")]
+        permissions = [("submit_quarter", "计算季度评级并提交考评委员会审批")]
 
     def __str__(self) -> str:
         return f"{self.quarter} 第 {self.version} 版"
@@ -116,6 +117,7 @@ class Correction(models.Model):
                 fields=["quarter"], condition=models.Q(release__isnull=True), name="one_open_correction_per_quarter"
             )
         ]
+        permissions = [("open_correction", "为已发布的季度发起更正")]
 
     def __str__(self) -> str:
         return f"{self.quarter} 更正"
@@ -160,6 +162,7 @@ class Appeal(models.Model):
                 fields=["score"], condition=models.Q(status="open"), name="one_open_appeal_per_score"
             )
         ]
+        permissions = [("decide_appeal", "处理申诉（成立或不成立）")]
 
     def __str__(self) -> str:
         return f"{self.score} 申诉（{self.get_status_display()}）"

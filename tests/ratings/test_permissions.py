@@ -65,6 +65,27 @@ MATRIX = [
     ("ratings_imports:batch",          GET,  "batch",     (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     ("ratings_imports:apply",          POST, "batch",     (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
     ("ratings_imports:apply",          GET,  "batch",     (LOGIN, DENIED,  DENIED,  DENIED, NOT_ALLOWED, NOT_ALLOWED)),
+    # Appeals (SPEC §4): a firm lists and files its own; another firm's appeal does not exist for it.
+    # Filing is a firm's act (the service refuses anyone else), so not even a superuser files one.
+    # Editors decide; the committee reads every appeal but decides none.
+    ("appeals:index",                  GET,  None,        (LOGIN, OK,      OK,      OK,     OK,     OK)),
+    ("appeals:index_results",          GET,  None,        (LOGIN, OK,      OK,      OK,     OK,     OK)),
+    ("appeals:add",                    GET,  None,        (LOGIN, OK,      OK,      DENIED, DENIED, DENIED)),
+    ("appeals:add",                    POST, None,        (LOGIN, OK,      OK,      DENIED, DENIED, DENIED)),
+    ("appeals:inspect",                GET,  "appeal1",   (LOGIN, OK,      MISSING, OK,     OK,     OK)),
+    ("appeals:inspect",                GET,  "appeal2",   (LOGIN, MISSING, OK,      OK,     OK,     OK)),
+    ("appeals:decide",                 GET,  "appeal1",   (LOGIN, DENIED,  MISSING, DENIED, OK,     OK)),
+    ("appeals:decide",                 POST, "appeal1",   (LOGIN, DENIED,  MISSING, DENIED, OK,     OK)),
+    ("appeals:decide",                 POST, "appeal2",   (LOGIN, MISSING, DENIED,  DENIED, OK,     OK)),
+    # Quarters: the committee sees their state (and approves through the page workflow); only
+    # editors and superusers compute, submit and open corrections.
+    ("ratings_quarters:index",         GET,  None,        (LOGIN, DENIED,  DENIED,  OK,     OK,     OK)),
+    ("ratings_quarters:compute",       POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
+    ("ratings_quarters:compute",       GET,  "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, NOT_ALLOWED, NOT_ALLOWED)),
+    ("ratings_quarters:submit",        POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
+    ("ratings_quarters:submit",        GET,  "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, NOT_ALLOWED, NOT_ALLOWED)),
+    ("ratings_quarters:correction",    GET,  "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
+    ("ratings_quarters:correction",    POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     # Outside the ratings app: pages and site settings stay out of firms' reach.
     ("wagtailadmin_pages:edit",        GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     ("wagtailadmin_explore",           GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
@@ -138,10 +159,20 @@ def world():
         ),
         "page": Page.objects.filter(depth=2).first(),
     }
+    objects["appeal1"] = make_appeal(objects["score1"], users["firm1"])
+    objects["appeal2"] = make_appeal(objects["score2"], users["firm2"])
     return {"users": users, "objects": objects, "firms": (firm1, firm2), "estates": (estate1, estate2)}
 
 
+def make_appeal(score, user):
+    from ratings.services.appeals import appeal_submit
+
+    return appeal_submit(user=user, score=score, reason="业主评价抽样有误，请复核")
+
+
 def url_for(name, key, objects):
+    if key == "quarter":
+        return reverse(name, args=["2025Q1"])
     if name == "wagtailsettings:edit":
         return reverse(name, args=["portal", "portalsettings", Site.objects.get(is_default_site=True).pk])
     return reverse(name, args=[objects[key].pk] if key else [])
@@ -173,7 +204,14 @@ def test_permission_matrix(client, world, name, method, key, expected):
 
 
 def test_matrix_covers_every_admin_url_the_ratings_app_registers():
-    namespaces = {*REGISTRY_VIEWSETS, "monthly_scores", "hotline_months", "ratings_imports"}
+    namespaces = {
+        *REGISTRY_VIEWSETS,
+        "monthly_scores",
+        "hotline_months",
+        "ratings_imports",
+        "appeals",
+        "ratings_quarters",
+    }
     registered = set()
 
     def walk(patterns, namespace=""):
