@@ -29,7 +29,7 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 e2e: install
 	$(BIN)/python -m pytest tests/e2e -m e2e

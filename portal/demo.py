@@ -6,6 +6,7 @@ code paths; loading twice changes nothing.
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
 from wagtail.models import Site
 
 from portal.models import PortalSettings
@@ -84,7 +85,9 @@ def registry_table() -> Table:
 def contract_history_table() -> Table:
     code, firm, start, end, _, _ = FIRM_CHANGE
     header = ("estate_code", "firm_credit_code", "contract_start", "contract_end", "note")
-    row = dict(zip(header, (code, firm_codes()[firm], start, end, "合同期满，业主大会选聘新物业"), strict=True))
+    row = dict(
+        zip(header, (code, firm_codes()[firm], start, end, "合同期满，业主大会选聘新物业"), strict=True)
+    )
     return Table(header=header, rows=((2, row),))
 
 
@@ -130,7 +133,9 @@ def _accounts(roles) -> None:
     user("admin", superuser=True, name="系统管理员（演示）")
     user("editor", groups=[roles["editors"]], name="街道编辑（演示）")
     user("committee", groups=[roles["committee"]], name="考评委员（演示）")
-    for number, firm in enumerate(Firm.objects.filter(credit_code__in=firm_codes()).order_by("credit_code"), 1):
+    for number, firm in enumerate(
+        Firm.objects.filter(credit_code__in=firm_codes()).order_by("credit_code"), 1
+    ):
         user(f"firm{number}", groups=[roles["firms"], firm_account_group_ensure(firm=firm)], name=firm.name)
 
 

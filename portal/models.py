@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
+
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -32,7 +33,12 @@ class PortalSettings(BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("organiser"), FieldPanel("contact_phone"), FieldPanel("contact_address"), FieldPanel("contact_email")],
+            [
+                FieldPanel("organiser"),
+                FieldPanel("contact_phone"),
+                FieldPanel("contact_address"),
+                FieldPanel("contact_email"),
+            ],
             heading="主办与联系",
         ),
         MultiFieldPanel(

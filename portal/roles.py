@@ -90,14 +90,18 @@ def _editor_page_permissions(editors: Group) -> None:
     root = Page.get_first_root_node()
     for codename in ("add_page", "change_page"):
         GroupPagePermission.objects.get_or_create(group=editors, page=root, permission=page_perms[codename])
-    GroupPagePermission.objects.filter(group=editors, permission=page_perms["publish_page"], page=root).delete()
+    GroupPagePermission.objects.filter(
+        group=editors, permission=page_perms["publish_page"], page=root
+    ).delete()
     from ratings.models import RatingIndexPage
 
     home = Page.objects.filter(depth=2).first()
     if home is None:
         return
     for section in home.get_children().not_type(RatingIndexPage):
-        GroupPagePermission.objects.get_or_create(group=editors, page=section, permission=page_perms["publish_page"])
+        GroupPagePermission.objects.get_or_create(
+            group=editors, page=section, permission=page_perms["publish_page"]
+        )
 
 
 @transaction.atomic

@@ -2,8 +2,10 @@
 
 import re
 
-from django.db import transaction
 from pypinyin import lazy_pinyin
+
+from django.db import transaction
+
 from wagtail.log_actions import log
 
 from portal.models import EstateIndexPage, EstatePage, FirmIndexPage, FirmPage

@@ -1,6 +1,7 @@
 """Cache invalidation when pages go live or stop being live (SPEC §12: cleared on publish)."""
 
 from django.core.cache import cache
+
 from wagtail.signals import page_published, page_unpublished
 
 from portal.selectors import NAV_CACHE_KEY

@@ -6,6 +6,7 @@ entries with one bulk insert instead, with the same fields Wagtail's own logger 
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import ModelLogEntry
 

@@ -61,7 +61,9 @@ def month_tables(month: str, *, households: dict[str, int]) -> tuple[Table, Tabl
     for number, code in enumerate(sorted(QUALITY), start=2):
         quality = _quality(code, month, rng)
         if (code, month) not in MISSING_SCORES:
-            cells = {c: _one_place(m * min(1.0, quality + rng.uniform(-0.04, 0.04))) for c, m in SCORED.items()}
+            cells = {
+                c: _one_place(m * min(1.0, quality + rng.uniform(-0.04, 0.04))) for c, m in SCORED.items()
+            }
             veto = (code, month) == VETO[:2]
             cells.update(estate_code=code, veto="1" if veto else "", veto_reason=VETO[2] if veto else "")
             score_rows.append((number, cells))
@@ -92,7 +94,10 @@ def demo_scores_load(*, user=None) -> None:
         scores_import(table=scores, month=month, user=user)
         hotline_import(table=hotline, month=month, user=user)
     for quarter in demo_quarters():
-        if not selectors.quarter_lock_reason(quarter) and not QuarterComputation.objects.filter(quarter=quarter).exists():
+        if (
+            not selectors.quarter_lock_reason(quarter)
+            and not QuarterComputation.objects.filter(quarter=quarter).exists()
+        ):
             quarter_compute(quarter=quarter, user=user)
 
 
@@ -139,7 +144,9 @@ def demo_publication_load() -> None:
         token = publication.publication_time.set(_publication_moment(quarter))
         try:
             publication.quarter_submit(quarter=quarter, user=editor)
-            publication.quarter_approve(quarter=quarter, user=committee, comment="经考评委员会审议，同意发布（演示）。")
+            publication.quarter_approve(
+                quarter=quarter, user=committee, comment="经考评委员会审议，同意发布（演示）。"
+            )
         finally:
             publication.publication_time.reset(token)
 
@@ -149,7 +156,13 @@ def demo_publication_load() -> None:
         score = MonthlyScore.objects.select_related("estate").get(estate__code=code, month=month)
         scores = dict(score.scores, **{criterion: value})
         header = ("estate_code", *SCORED, "veto", "veto_reason")
-        row = dict(zip(header, (code, *(scores[c] for c in SCORED), "1" if score.veto else "", score.veto_reason), strict=True))
+        row = dict(
+            zip(
+                header,
+                (code, *(scores[c] for c in SCORED), "1" if score.veto else "", score.veto_reason),
+                strict=True,
+            )
+        )
         scores_import(table=Table(header=header, rows=((2, row),)), month=month, user=editor)
         token = publication.publication_time.set(_publication_moment(quarter) + _days(20))
         try:
@@ -167,7 +180,11 @@ def demo_publication_load() -> None:
         if decision:
             upheld, why, new_value = decision
             appeals.appeal_decide(
-                appeal=appeal, user=editor, upheld=upheld, reason=why, scores={criterion: new_value} if upheld else None
+                appeal=appeal,
+                user=editor,
+                upheld=upheld,
+                reason=why,
+                scores={criterion: new_value} if upheld else None,
             )
 
     page = QuarterPage.objects.filter(quarter=IN_REVIEW).first()

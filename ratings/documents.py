@@ -34,7 +34,11 @@ def scheme_document(scheme: engine.Scheme) -> dict:
         "version": scheme.version,
         "criteria": [{"code": c.code, "name": c.name, "max": _dec(c.max, 1)} for c in scheme.criteria],
         "bands": [
-            {"code": b.code, "label": b.label, "min": format(b.min_score.normalize(), "f") if b.min_score is not None else None}
+            {
+                "code": b.code,
+                "label": b.label,
+                "min": format(b.min_score.normalize(), "f") if b.min_score is not None else None,
+            }
             for b in scheme.bands
         ],
     }
@@ -124,9 +128,12 @@ def quarter_document(
         "scheme": scheme_document(scheme),
         "estates": rows,
         "red_list": [firm_ref(key) for key in result.red_list],
-        "black_list": [{**firm_ref(entry.firm), "reasons": list(entry.reasons)} for entry in result.black_list],
+        "black_list": [
+            {**firm_ref(entry.firm), "reasons": list(entry.reasons)} for entry in result.black_list
+        ],
         "exit_warnings": [
-            {"estate_code": w.estate, "firm_credit_code": firms[w.firm]["credit_code"]} for w in result.exit_warnings
+            {"estate_code": w.estate, "firm_credit_code": firms[w.firm]["credit_code"]}
+            for w in result.exit_warnings
         ],
     }
 
@@ -158,12 +165,26 @@ def row_changes(old: Mapping | None, new: Mapping) -> list[dict]:
         if before is None or after is None:
             row = after or before
             changes.append(
-                {"estate_code": code, "estate_name": row["estate_name"], "kind": "added" if before is None else "removed", "fields": []}
+                {
+                    "estate_code": code,
+                    "estate_name": row["estate_name"],
+                    "kind": "added" if before is None else "removed",
+                    "fields": [],
+                }
             )
             continue
         fields = [
-            {"field": f, "old": before.get(f), "new": after.get(f)} for f in COMPARED_FIELDS if before.get(f) != after.get(f)
+            {"field": f, "old": before.get(f), "new": after.get(f)}
+            for f in COMPARED_FIELDS
+            if before.get(f) != after.get(f)
         ]
         if fields:
-            changes.append({"estate_code": code, "estate_name": after["estate_name"], "kind": "changed", "fields": fields})
+            changes.append(
+                {
+                    "estate_code": code,
+                    "estate_name": after["estate_name"],
+                    "kind": "changed",
+                    "fields": fields,
+                }
+            )
     return changes

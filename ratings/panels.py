@@ -19,7 +19,11 @@ class QuarterReviewPanel(Panel):
             quarter = getattr(self.instance, "quarter", "")
             computation = QuarterComputation.objects.filter(quarter=quarter).first()
             last = Release.objects.filter(quarter=quarter).order_by("-version").first()
-            months = [f"{quarter[:4]}-{m:02d}" for m in range(3 * int(quarter[-1]) - 2, 3 * int(quarter[-1]) + 1)] if quarter else []
+            months = (
+                [f"{quarter[:4]}-{m:02d}" for m in range(3 * int(quarter[-1]) - 2, 3 * int(quarter[-1]) + 1)]
+                if quarter
+                else []
+            )
             context.update(
                 quarter=quarter,
                 computation=computation,
@@ -28,7 +32,9 @@ class QuarterReviewPanel(Panel):
                 if computation and last
                 else [],
                 open_appeals=list(
-                    Appeal.objects.filter(status=Appeal.OPEN, score__month__in=months).select_related("score__estate", "firm")
+                    Appeal.objects.filter(status=Appeal.OPEN, score__month__in=months).select_related(
+                        "score__estate", "firm"
+                    )
                 ),
                 lock_reason=quarter_lock_reason(quarter) if quarter else None,
             )

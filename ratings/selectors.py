@@ -3,7 +3,15 @@
 from decimal import Decimal
 
 from ratings import engine
-from ratings.models import Estate, Firm, HotlineMonth, MonthlyScore, QuarterComputation, QuarterGrade, ServiceContract
+from ratings.models import (
+    Estate,
+    Firm,
+    HotlineMonth,
+    MonthlyScore,
+    QuarterComputation,
+    QuarterGrade,
+    ServiceContract,
+)
 
 
 def quarter_lock_reason(quarter: str) -> str | None:
@@ -11,7 +19,9 @@ def quarter_lock_reason(quarter: str) -> str | None:
     unless an editor has opened a correction)."""
     from ratings.models import Correction, Release
 
-    latest = Release.objects.filter(quarter=quarter).order_by("-version").values_list("version", flat=True).first()
+    latest = (
+        Release.objects.filter(quarter=quarter).order_by("-version").values_list("version", flat=True).first()
+    )
     if latest is None or Correction.objects.filter(quarter=quarter, release__isnull=True).exists():
         return None
     return (
@@ -37,9 +47,9 @@ def quarter_inputs(quarter: str) -> tuple[list[engine.EstateInput], dict[str, di
         contracts.setdefault(estate_id, []).append(engine.Contract(firm_codes[firm_id], start, end))
 
     months_by_estate: dict[int, dict[str, dict]] = {}
-    for estate_id, month, scores, veto, reason, firm_id in MonthlyScore.objects.filter(month__in=months).values_list(
-        "estate_id", "month", "scores", "veto", "veto_reason", "firm_id"
-    ):
+    for estate_id, month, scores, veto, reason, firm_id in MonthlyScore.objects.filter(
+        month__in=months
+    ).values_list("estate_id", "month", "scores", "veto", "veto_reason", "firm_id"):
         months_by_estate.setdefault(estate_id, {})[month] = {
             "scores": {code: Decimal(value) for code, value in scores.items()},
             "veto": veto,
@@ -49,7 +59,9 @@ def quarter_inputs(quarter: str) -> tuple[list[engine.EstateInput], dict[str, di
     for estate_id, month, *figures in HotlineMonth.objects.filter(month__in=months).values_list(
         "estate_id", "month", "received", "responded", "resolved", "surveyed", "satisfied"
     ):
-        months_by_estate.setdefault(estate_id, {}).setdefault(month, {})["hotline"] = engine.HotlineFigures(*figures)
+        months_by_estate.setdefault(estate_id, {}).setdefault(month, {})["hotline"] = engine.HotlineFigures(
+            *figures
+        )
 
     inputs, info = [], {}
     estates = Estate.objects.values_list(
@@ -89,7 +101,10 @@ def quarter_inputs(quarter: str) -> tuple[list[engine.EstateInput], dict[str, di
             "community": community,
             "households": households,
         }
-    firms = {code: {"name": name, "credit_code": code} for name, code in Firm.objects.values_list("name", "credit_code")}
+    firms = {
+        code: {"name": name, "credit_code": code}
+        for name, code in Firm.objects.values_list("name", "credit_code")
+    }
     return inputs, info, firms
 
 

@@ -67,7 +67,9 @@ def _decode_csv(data: bytes) -> str:
     try:
         data.decode("gb18030")
     except UnicodeDecodeError:
-        raise FileRefused("文件不是 UTF-8 编码，无法读取：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”") from None
+        raise FileRefused(
+            "文件不是 UTF-8 编码，无法读取：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+        ) from None
     raise FileRefused(
         "文件是 GBK（GB18030）编码，本系统只接受 UTF-8 编码的 CSV："
         "请在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”后重新导入"
@@ -149,10 +151,7 @@ def _table_from_records(records: list[list[str]]) -> Table:
         cells = [str(c).strip() for c in record]
         if not any(cells):
             continue
-        if any(cells[len(header) :]):
-            values = {"__extra__": "该行的数据比表头多"}
-        else:
-            values = {}
+        values = {"__extra__": "该行的数据比表头多"} if any(cells[len(header) :]) else {}
         cells += [""] * (len(header) - len(cells))
         values.update(zip(header, cells, strict=False))
         rows.append((number, values))

@@ -7,97 +7,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('wagtailcore', '0098_apitoken'),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EstateIndexPage',
+            name="EstateIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(blank=True, max_length=200, verbose_name='导语')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.CharField(blank=True, max_length=200, verbose_name="导语")),
             ],
             options={
-                'verbose_name': '小区目录',
+                "verbose_name": "小区目录",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='EstatePage',
+            name="EstatePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='补充说明')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("body", wagtail.fields.RichTextField(blank=True, verbose_name="补充说明")),
             ],
             options={
-                'verbose_name': '小区页面',
+                "verbose_name": "小区页面",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='FirmIndexPage',
+            name="FirmIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(blank=True, max_length=200, verbose_name='导语')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.CharField(blank=True, max_length=200, verbose_name="导语")),
             ],
             options={
-                'verbose_name': '物业企业目录',
+                "verbose_name": "物业企业目录",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='FirmPage',
+            name="FirmPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='企业简介')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("body", wagtail.fields.RichTextField(blank=True, verbose_name="企业简介")),
             ],
             options={
-                'verbose_name': '物业企业页面',
+                "verbose_name": "物业企业页面",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='HomePage',
+            name="HomePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(blank=True, max_length=200, verbose_name='导语')),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='正文')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.CharField(blank=True, max_length=200, verbose_name="导语")),
+                ("body", wagtail.fields.RichTextField(blank=True, verbose_name="正文")),
             ],
             options={
-                'verbose_name': '首页',
+                "verbose_name": "首页",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='PortalSettings',
+            name="PortalSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('organiser', models.CharField(blank=True, max_length=100, verbose_name='主办单位')),
-                ('contact_phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('contact_address', models.CharField(blank=True, max_length=200, verbose_name='联系地址')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('icp_number', models.CharField(blank=True, max_length=60, verbose_name='ICP备案号')),
-                ('police_number', models.CharField(blank=True, max_length=60, verbose_name='公安机关备案号')),
-                ('site_code', models.CharField(blank=True, max_length=30, verbose_name='网站标识码')),
-                ('demo_data', models.BooleanField(default=False, help_text='站点载入演示数据时打开：每个页面都会显示“演示数据”提示。导入真实数据前请先关闭。', verbose_name='演示数据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("organiser", models.CharField(blank=True, max_length=100, verbose_name="主办单位")),
+                ("contact_phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                ("contact_address", models.CharField(blank=True, max_length=200, verbose_name="联系地址")),
+                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("icp_number", models.CharField(blank=True, max_length=60, verbose_name="ICP备案号")),
+                ("police_number", models.CharField(blank=True, max_length=60, verbose_name="公安机关备案号")),
+                ("site_code", models.CharField(blank=True, max_length=30, verbose_name="网站标识码")),
+                (
+                    "demo_data",
+                    models.BooleanField(
+                        default=False,
+                        help_text="站点载入演示数据时打开：每个页面都会显示“演示数据”提示。导入真实数据前请先关闭。",
+                        verbose_name="演示数据",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '站点设置',
+                "verbose_name": "站点设置",
             },
         ),
         migrations.CreateModel(
-            name='StandardPage',
+            name="StandardPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(blank=True, max_length=200, verbose_name='导语')),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='正文')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.CharField(blank=True, max_length=200, verbose_name="导语")),
+                ("body", wagtail.fields.RichTextField(blank=True, verbose_name="正文")),
             ],
             options={
-                'verbose_name': '普通页面',
+                "verbose_name": "普通页面",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

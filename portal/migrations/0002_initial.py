@@ -5,29 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0001_initial'),
-        ('ratings', '0001_initial'),
-        ('wagtailcore', '0098_apitoken'),
+        ("portal", "0001_initial"),
+        ("ratings", "0001_initial"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='estatepage',
-            name='estate',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='page', to='ratings.estate', verbose_name='小区'),
+            model_name="estatepage",
+            name="estate",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="page",
+                to="ratings.estate",
+                verbose_name="小区",
+            ),
         ),
         migrations.AddField(
-            model_name='firmpage',
-            name='firm',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='page', to='ratings.firm', verbose_name='物业企业'),
+            model_name="firmpage",
+            name="firm",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="page",
+                to="ratings.firm",
+                verbose_name="物业企业",
+            ),
         ),
         migrations.AddField(
-            model_name='portalsettings',
-            name='site',
-            field=models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site'),
+            model_name="portalsettings",
+            name="site",
+            field=models.OneToOneField(
+                editable=False, on_delete=django.db.models.deletion.CASCADE, to="wagtailcore.site"
+            ),
         ),
     ]

@@ -54,7 +54,9 @@ def create_structure(apps, schema_editor):
         )
     Page.objects.filter(depth=1).update(numchild=Page.objects.filter(depth=2).count())
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", port=80, root_page_id=home.pk, is_default_site=True, site_name="阳光物业")
+    Site.objects.create(
+        hostname="localhost", port=80, root_page_id=home.pk, is_default_site=True, site_name="阳光物业"
+    )
 
 
 def remove_structure(apps, schema_editor):

@@ -7,111 +7,230 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Community',
+            name="Community",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='社区名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="社区名称")),
             ],
             options={
-                'verbose_name': '社区',
-                'verbose_name_plural': '社区',
-                'ordering': ['street__name', 'name'],
+                "verbose_name": "社区",
+                "verbose_name_plural": "社区",
+                "ordering": ["street__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, unique=True, verbose_name='分组名称')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, unique=True, verbose_name="分组名称")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '分组',
-                'verbose_name_plural': '分组',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "分组",
+                "verbose_name_plural": "分组",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Street',
+            name="Street",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='街道名称')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="街道名称")),
             ],
             options={
-                'verbose_name': '街道',
-                'verbose_name_plural': '街道',
-                'ordering': ['name'],
+                "verbose_name": "街道",
+                "verbose_name_plural": "街道",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Firm',
+            name="Firm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='企业名称')),
-                ('credit_code', models.CharField(max_length=18, unique=True, validators=[ratings.validators.validate_credit_code], verbose_name='统一社会信用代码')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='联系电话')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('account_group', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='firm', to='auth.group', verbose_name='企业账号组')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="企业名称")),
+                (
+                    "credit_code",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[ratings.validators.validate_credit_code],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="联系电话")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "account_group",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="firm",
+                        to="auth.group",
+                        verbose_name="企业账号组",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '物业企业',
-                'verbose_name_plural': '物业企业',
-                'ordering': ['credit_code'],
+                "verbose_name": "物业企业",
+                "verbose_name_plural": "物业企业",
+                "ordering": ["credit_code"],
             },
         ),
         migrations.CreateModel(
-            name='Estate',
+            name="Estate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='小区编码')),
-                ('name', models.CharField(max_length=80, verbose_name='小区名称')),
-                ('households', models.PositiveIntegerField(verbose_name='户数')),
-                ('floor_area', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(0)], verbose_name='建筑面积（㎡）')),
-                ('build_year', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='建成年份')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estates', to='ratings.community', verbose_name='社区')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estates', to='ratings.group', verbose_name='分组')),
-                ('street', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estates', to='ratings.street', verbose_name='街道')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="小区编码")),
+                ("name", models.CharField(max_length=80, verbose_name="小区名称")),
+                ("households", models.PositiveIntegerField(verbose_name="户数")),
+                (
+                    "floor_area",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="建筑面积（㎡）",
+                    ),
+                ),
+                (
+                    "build_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1900),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="建成年份",
+                    ),
+                ),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estates",
+                        to="ratings.community",
+                        verbose_name="社区",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estates",
+                        to="ratings.group",
+                        verbose_name="分组",
+                    ),
+                ),
+                (
+                    "street",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estates",
+                        to="ratings.street",
+                        verbose_name="街道",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '小区',
-                'verbose_name_plural': '小区',
-                'ordering': ['code'],
+                "verbose_name": "小区",
+                "verbose_name_plural": "小区",
+                "ordering": ["code"],
             },
         ),
         migrations.AddField(
-            model_name='community',
-            name='street',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communities', to='ratings.street', verbose_name='街道'),
+            model_name="community",
+            name="street",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="communities",
+                to="ratings.street",
+                verbose_name="街道",
+            ),
         ),
         migrations.CreateModel(
-            name='ServiceContract',
+            name="ServiceContract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField(verbose_name='服务开始日期')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='服务结束日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='ratings.estate', verbose_name='小区')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='ratings.firm', verbose_name='物业企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="服务开始日期")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="服务结束日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="ratings.estate",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="ratings.firm",
+                        verbose_name="物业企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务合同',
-                'verbose_name_plural': '服务合同',
-                'ordering': ['estate__code', 'start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='contract_end_after_start'), models.UniqueConstraint(fields=('estate', 'start'), name='contract_unique_start')],
+                "verbose_name": "服务合同",
+                "verbose_name_plural": "服务合同",
+                "ordering": ["estate__code", "start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                        ),
+                        name="contract_end_after_start",
+                    ),
+                    models.UniqueConstraint(fields=("estate", "start"), name="contract_unique_start"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='community',
-            constraint=models.UniqueConstraint(fields=('street', 'name'), name='community_unique_in_street'),
+            model_name="community",
+            constraint=models.UniqueConstraint(fields=("street", "name"), name="community_unique_in_street"),
         ),
     ]

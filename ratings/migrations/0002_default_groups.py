@@ -16,7 +16,9 @@ def create_groups(apps, schema_editor):
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("ratings", "Group").objects.filter(name__in=[n for n, _ in DEFAULT_GROUPS], estates=None).delete()
+    apps.get_model("ratings", "Group").objects.filter(
+        name__in=[n for n, _ in DEFAULT_GROUPS], estates=None
+    ).delete()
 
 
 class Migration(migrations.Migration):

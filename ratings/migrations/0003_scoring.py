@@ -11,168 +11,398 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ratings', '0002_default_groups'),
+        ("ratings", "0002_default_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('registry', '登记册'), ('scores', '月度考核得分'), ('hotline', '12345 诉求数据')], max_length=20, verbose_name='类型')),
-                ('month', models.CharField(blank=True, max_length=7, verbose_name='月份')),
-                ('filename', models.CharField(max_length=200, verbose_name='文件名')),
-                ('data', models.BinaryField(verbose_name='文件内容')),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('applied_at', models.DateTimeField(blank=True, null=True)),
-                ('summary', models.TextField(blank=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("registry", "登记册"),
+                            ("scores", "月度考核得分"),
+                            ("hotline", "12345 诉求数据"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("month", models.CharField(blank=True, max_length=7, verbose_name="月份")),
+                ("filename", models.CharField(max_length=200, verbose_name="文件名")),
+                ("data", models.BinaryField(verbose_name="文件内容")),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("applied_at", models.DateTimeField(blank=True, null=True)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入批次',
-                'verbose_name_plural': '导入批次',
-                'ordering': ['-created_at'],
+                "verbose_name": "导入批次",
+                "verbose_name_plural": "导入批次",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Scheme',
+            name="Scheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='方案代码')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('name', models.CharField(max_length=100, verbose_name='方案名称')),
-                ('effective_from', models.CharField(help_text='如 2025Q1', max_length=6, validators=[ratings.models.scheme.validate_quarter], verbose_name='起用季度')),
-                ('min_assessed_months', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1)], verbose_name='参评最少月数')),
-                ('weight_response', models.DecimalField(decimal_places=2, default=Decimal('0.10'), max_digits=4, verbose_name='响应率权重')),
-                ('weight_resolution', models.DecimalField(decimal_places=2, default=Decimal('0.45'), max_digits=4, verbose_name='解决率权重')),
-                ('weight_satisfaction', models.DecimalField(decimal_places=2, default=Decimal('0.45'), max_digits=4, verbose_name='满意率权重')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="方案代码")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("name", models.CharField(max_length=100, verbose_name="方案名称")),
+                (
+                    "effective_from",
+                    models.CharField(
+                        help_text="如 2025Q1",
+                        max_length=6,
+                        validators=[ratings.models.scheme.validate_quarter],
+                        verbose_name="起用季度",
+                    ),
+                ),
+                (
+                    "min_assessed_months",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="参评最少月数",
+                    ),
+                ),
+                (
+                    "weight_response",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0.10"), max_digits=4, verbose_name="响应率权重"
+                    ),
+                ),
+                (
+                    "weight_resolution",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0.45"), max_digits=4, verbose_name="解决率权重"
+                    ),
+                ),
+                (
+                    "weight_satisfaction",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0.45"), max_digits=4, verbose_name="满意率权重"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核方案',
-                'verbose_name_plural': '考核方案',
-                'ordering': ['-effective_from', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'version'), name='scheme_code_version_unique')],
+                "verbose_name": "考核方案",
+                "verbose_name_plural": "考核方案",
+                "ordering": ["-effective_from", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("code", "version"), name="scheme_code_version_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuarterComputation',
+            name="QuarterComputation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(max_length=6, unique=True, validators=[ratings.models.scheme.validate_quarter], verbose_name='季度')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('document', models.JSONField(help_text='与 data.json 同一格式，release 为空', verbose_name='结果文档')),
-                ('computed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='计算人')),
-                ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='ratings.scheme', verbose_name='考核方案')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quarter",
+                    models.CharField(
+                        max_length=6,
+                        unique=True,
+                        validators=[ratings.models.scheme.validate_quarter],
+                        verbose_name="季度",
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "document",
+                    models.JSONField(
+                        help_text="与 data.json 同一格式，release 为空", verbose_name="结果文档"
+                    ),
+                ),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="计算人",
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="ratings.scheme",
+                        verbose_name="考核方案",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '季度计算结果',
-                'verbose_name_plural': '季度计算结果',
-                'ordering': ['-quarter'],
+                "verbose_name": "季度计算结果",
+                "verbose_name_plural": "季度计算结果",
+                "ordering": ["-quarter"],
             },
         ),
         migrations.CreateModel(
-            name='HotlineMonth',
+            name="HotlineMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.CharField(db_index=True, max_length=7, validators=[ratings.models.scores.validate_month], verbose_name='月份')),
-                ('received', models.PositiveIntegerField(verbose_name='受理数')),
-                ('responded', models.PositiveIntegerField(verbose_name='响应数')),
-                ('resolved', models.PositiveIntegerField(verbose_name='解决数')),
-                ('surveyed', models.PositiveIntegerField(verbose_name='回访数')),
-                ('satisfied', models.PositiveIntegerField(verbose_name='满意数')),
-                ('imported_at', models.DateTimeField(verbose_name='导入时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hotline_months', to='ratings.estate', verbose_name='小区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.CharField(
+                        db_index=True,
+                        max_length=7,
+                        validators=[ratings.models.scores.validate_month],
+                        verbose_name="月份",
+                    ),
+                ),
+                ("received", models.PositiveIntegerField(verbose_name="受理数")),
+                ("responded", models.PositiveIntegerField(verbose_name="响应数")),
+                ("resolved", models.PositiveIntegerField(verbose_name="解决数")),
+                ("surveyed", models.PositiveIntegerField(verbose_name="回访数")),
+                ("satisfied", models.PositiveIntegerField(verbose_name="满意数")),
+                ("imported_at", models.DateTimeField(verbose_name="导入时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hotline_months",
+                        to="ratings.estate",
+                        verbose_name="小区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '12345 诉求月度数据',
-                'verbose_name_plural': '12345 诉求月度数据',
-                'ordering': ['estate__code', 'month'],
-                'constraints': [models.UniqueConstraint(fields=('estate', 'month'), name='hotline_month_unique')],
+                "verbose_name": "12345 诉求月度数据",
+                "verbose_name_plural": "12345 诉求月度数据",
+                "ordering": ["estate__code", "month"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("estate", "month"), name="hotline_month_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MonthlyScore',
+            name="MonthlyScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.CharField(db_index=True, max_length=7, validators=[ratings.models.scores.validate_month], verbose_name='月份')),
-                ('scores', models.JSONField(default=dict, verbose_name='各项得分')),
-                ('veto', models.BooleanField(default=False, verbose_name='一票否决')),
-                ('veto_reason', models.CharField(blank=True, max_length=300, verbose_name='否决原因')),
-                ('imported_at', models.DateTimeField(verbose_name='导入时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monthly_scores', to='ratings.estate', verbose_name='小区')),
-                ('firm', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='monthly_scores', to='ratings.firm', verbose_name='当月物业企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.CharField(
+                        db_index=True,
+                        max_length=7,
+                        validators=[ratings.models.scores.validate_month],
+                        verbose_name="月份",
+                    ),
+                ),
+                ("scores", models.JSONField(default=dict, verbose_name="各项得分")),
+                ("veto", models.BooleanField(default=False, verbose_name="一票否决")),
+                ("veto_reason", models.CharField(blank=True, max_length=300, verbose_name="否决原因")),
+                ("imported_at", models.DateTimeField(verbose_name="导入时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monthly_scores",
+                        to="ratings.estate",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="monthly_scores",
+                        to="ratings.firm",
+                        verbose_name="当月物业企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月度考核得分',
-                'verbose_name_plural': '月度考核得分',
-                'ordering': ['estate__code', 'month'],
-                'permissions': [('import_scores', '导入考核得分与 12345 数据')],
-                'constraints': [models.UniqueConstraint(fields=('estate', 'month'), name='monthly_score_unique')],
+                "verbose_name": "月度考核得分",
+                "verbose_name_plural": "月度考核得分",
+                "ordering": ["estate__code", "month"],
+                "permissions": [("import_scores", "导入考核得分与 12345 数据")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("estate", "month"), name="monthly_score_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuarterGrade',
+            name="QuarterGrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(db_index=True, max_length=6, verbose_name='季度')),
-                ('band', models.CharField(max_length=20, verbose_name='挂牌')),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name='季度得分')),
-                ('months_assessed', models.PositiveSmallIntegerField(verbose_name='参评月数')),
-                ('vetoed', models.BooleanField(default=False, verbose_name='一票否决')),
-                ('rank_in_group', models.PositiveIntegerField(null=True, verbose_name='组内排名')),
-                ('rank_overall', models.PositiveIntegerField(null=True, verbose_name='总排名')),
-                ('row', models.JSONField(verbose_name='数据行')),
-                ('computation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grades', to='ratings.quartercomputation')),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grades', to='ratings.estate', verbose_name='小区')),
-                ('firm', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='grades', to='ratings.firm', verbose_name='物业企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quarter", models.CharField(db_index=True, max_length=6, verbose_name="季度")),
+                ("band", models.CharField(max_length=20, verbose_name="挂牌")),
+                (
+                    "score",
+                    models.DecimalField(decimal_places=2, max_digits=5, null=True, verbose_name="季度得分"),
+                ),
+                ("months_assessed", models.PositiveSmallIntegerField(verbose_name="参评月数")),
+                ("vetoed", models.BooleanField(default=False, verbose_name="一票否决")),
+                ("rank_in_group", models.PositiveIntegerField(null=True, verbose_name="组内排名")),
+                ("rank_overall", models.PositiveIntegerField(null=True, verbose_name="总排名")),
+                ("row", models.JSONField(verbose_name="数据行")),
+                (
+                    "computation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grades",
+                        to="ratings.quartercomputation",
+                    ),
+                ),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grades",
+                        to="ratings.estate",
+                        verbose_name="小区",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grades",
+                        to="ratings.firm",
+                        verbose_name="物业企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '季度评级（暂定）',
-                'verbose_name_plural': '季度评级（暂定）',
-                'ordering': ['quarter', 'rank_overall', 'estate__code'],
-                'constraints': [models.UniqueConstraint(fields=('quarter', 'estate'), name='quarter_grade_unique')],
+                "verbose_name": "季度评级（暂定）",
+                "verbose_name_plural": "季度评级（暂定）",
+                "ordering": ["quarter", "rank_overall", "estate__code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("quarter", "estate"), name="quarter_grade_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SchemeBand',
+            name="SchemeBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('code', models.SlugField(max_length=20, verbose_name='代码')),
-                ('label', models.CharField(help_text='如 绿牌·精品', max_length=20, verbose_name='名称')),
-                ('min_score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='最低分')),
-                ('reward_yuan', models.PositiveIntegerField(default=0, verbose_name='每季度奖励（元）')),
-                ('inspections_per_month', models.PositiveSmallIntegerField(default=0, verbose_name='下季度每月检查次数')),
-                ('interview', models.BooleanField(default=False, verbose_name='约谈')),
-                ('scheme', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='ratings.scheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("code", models.SlugField(max_length=20, verbose_name="代码")),
+                ("label", models.CharField(help_text="如 绿牌·精品", max_length=20, verbose_name="名称")),
+                (
+                    "min_score",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=5, null=True, verbose_name="最低分"
+                    ),
+                ),
+                ("reward_yuan", models.PositiveIntegerField(default=0, verbose_name="每季度奖励（元）")),
+                (
+                    "inspections_per_month",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="下季度每月检查次数"),
+                ),
+                ("interview", models.BooleanField(default=False, verbose_name="约谈")),
+                (
+                    "scheme",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bands", to="ratings.scheme"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '挂牌等级',
-                'ordering': ['sort_order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'code'), name='band_code_unique')],
+                "verbose_name": "挂牌等级",
+                "ordering": ["sort_order"],
+                "abstract": False,
+                "constraints": [models.UniqueConstraint(fields=("scheme", "code"), name="band_code_unique")],
             },
         ),
         migrations.CreateModel(
-            name='SchemeCriterion',
+            name="SchemeCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('code', models.SlugField(help_text='导入文件中的列名，如 owner；hotline 由 12345 数据计算', max_length=30, verbose_name='代码')),
-                ('name', models.CharField(max_length=40, verbose_name='名称')),
-                ('max', models.DecimalField(decimal_places=1, max_digits=4, validators=[django.core.validators.MinValueValidator(Decimal('0.1'))], verbose_name='满分')),
-                ('scheme', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='ratings.scheme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="导入文件中的列名，如 owner；hotline 由 12345 数据计算",
+                        max_length=30,
+                        verbose_name="代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="名称")),
+                (
+                    "max",
+                    models.DecimalField(
+                        decimal_places=1,
+                        max_digits=4,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.1"))],
+                        verbose_name="满分",
+                    ),
+                ),
+                (
+                    "scheme",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="ratings.scheme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '考核项目',
-                'ordering': ['sort_order'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'code'), name='criterion_code_unique')],
+                "verbose_name": "考核项目",
+                "ordering": ["sort_order"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(fields=("scheme", "code"), name="criterion_code_unique")
+                ],
             },
         ),
     ]

@@ -26,7 +26,11 @@ def create_scheme(apps, schema_editor):
     if Scheme.objects.filter(code="sunshine", version=1).exists():
         return
     scheme = Scheme.objects.create(
-        code="sunshine", version=1, name="四色挂牌物业考核方案", effective_from="2020Q1", min_assessed_months=2
+        code="sunshine",
+        version=1,
+        name="四色挂牌物业考核方案",
+        effective_from="2020Q1",
+        min_assessed_months=2,
     )
     for order, (code, name, maximum) in enumerate(CRITERIA):
         apps.get_model("ratings", "SchemeCriterion").objects.create(

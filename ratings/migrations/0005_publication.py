@@ -6,110 +6,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ratings', '0004_demo_scheme'),
+        ("ratings", "0004_demo_scheme"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveIntegerField(help_text='所有季度的发布按时间排成一条链', unique=True, verbose_name='发布序号')),
-                ('quarter', models.CharField(db_index=True, max_length=6, verbose_name='季度')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('document', models.JSONField(verbose_name='data.json 文档')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='摘要（SHA-256）')),
-                ('previous_digest', models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='上一版本摘要')),
-                ('published_at', models.DateTimeField(verbose_name='发布时间')),
-                ('approved_by_name', models.CharField(max_length=60, verbose_name='批准方')),
-                ('correction_note', models.TextField(blank=True, verbose_name='更正说明')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='批准人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sequence",
+                    models.PositiveIntegerField(
+                        help_text="所有季度的发布按时间排成一条链", unique=True, verbose_name="发布序号"
+                    ),
+                ),
+                ("quarter", models.CharField(db_index=True, max_length=6, verbose_name="季度")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                ("document", models.JSONField(verbose_name="data.json 文档")),
+                ("digest", models.CharField(max_length=64, unique=True, verbose_name="摘要（SHA-256）")),
+                (
+                    "previous_digest",
+                    models.CharField(
+                        blank=True, max_length=64, null=True, unique=True, verbose_name="上一版本摘要"
+                    ),
+                ),
+                ("published_at", models.DateTimeField(verbose_name="发布时间")),
+                ("approved_by_name", models.CharField(max_length=60, verbose_name="批准方")),
+                ("correction_note", models.TextField(blank=True, verbose_name="更正说明")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="批准人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发布版本',
-                'verbose_name_plural': '发布版本',
-                'ordering': ['sequence'],
+                "verbose_name": "发布版本",
+                "verbose_name_plural": "发布版本",
+                "ordering": ["sequence"],
             },
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(db_index=True, max_length=6, verbose_name='季度')),
-                ('reason', models.TextField(verbose_name='更正理由')),
-                ('opened_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('release', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='correction', to='ratings.release', verbose_name='更正后的版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quarter", models.CharField(db_index=True, max_length=6, verbose_name="季度")),
+                ("reason", models.TextField(verbose_name="更正理由")),
+                ("opened_at", models.DateTimeField(auto_now_add=True, verbose_name="发起时间")),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "release",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="correction",
+                        to="ratings.release",
+                        verbose_name="更正后的版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '更正',
-                'verbose_name_plural': '更正',
-                'ordering': ['-opened_at'],
+                "verbose_name": "更正",
+                "verbose_name_plural": "更正",
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseRow',
+            name="ReleaseRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quarter', models.CharField(max_length=6)),
-                ('estate_code', models.CharField(max_length=30)),
-                ('group_name', models.CharField(max_length=30)),
-                ('street_name', models.CharField(max_length=60)),
-                ('band', models.CharField(max_length=20)),
-                ('score', models.DecimalField(decimal_places=2, max_digits=5, null=True)),
-                ('rank_in_group', models.PositiveIntegerField(null=True)),
-                ('rank_overall', models.PositiveIntegerField(null=True)),
-                ('position', models.PositiveIntegerField(help_text='order in data.json: by overall rank, pending last, then code')),
-                ('row', models.JSONField()),
-                ('estate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='release_rows', to='ratings.estate')),
-                ('firm', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='release_rows', to='ratings.firm')),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rows', to='ratings.release')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quarter", models.CharField(max_length=6)),
+                ("estate_code", models.CharField(max_length=30)),
+                ("group_name", models.CharField(max_length=30)),
+                ("street_name", models.CharField(max_length=60)),
+                ("band", models.CharField(max_length=20)),
+                ("score", models.DecimalField(decimal_places=2, max_digits=5, null=True)),
+                ("rank_in_group", models.PositiveIntegerField(null=True)),
+                ("rank_overall", models.PositiveIntegerField(null=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(
+                        help_text="order in data.json: by overall rank, pending last, then code"
+                    ),
+                ),
+                ("row", models.JSONField()),
+                (
+                    "estate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="release_rows",
+                        to="ratings.estate",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="release_rows",
+                        to="ratings.firm",
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="rows", to="ratings.release"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['release', 'position'],
+                "ordering": ["release", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('criterion', models.CharField(blank=True, help_text='留空表示对整月得分申诉', max_length=30, verbose_name='申诉的考核项目')),
-                ('reason', models.TextField(verbose_name='申诉理由')),
-                ('submitted_at', models.DateTimeField(verbose_name='提交时间')),
-                ('status', models.CharField(choices=[('open', '待处理'), ('upheld', '申诉成立'), ('rejected', '申诉不成立')], db_index=True, default='open', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='处理理由')),
-                ('old_scores', models.JSONField(blank=True, null=True, verbose_name='原得分')),
-                ('new_scores', models.JSONField(blank=True, null=True, verbose_name='更正后得分')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
-                ('firm', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='ratings.firm', verbose_name='申诉企业')),
-                ('score', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='ratings.monthlyscore', verbose_name='被申诉的月度得分')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='提交人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.CharField(
+                        blank=True,
+                        help_text="留空表示对整月得分申诉",
+                        max_length=30,
+                        verbose_name="申诉的考核项目",
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="申诉理由")),
+                ("submitted_at", models.DateTimeField(verbose_name="提交时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待处理"), ("upheld", "申诉成立"), ("rejected", "申诉不成立")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                ("decision_reason", models.TextField(blank=True, verbose_name="处理理由")),
+                ("old_scores", models.JSONField(blank=True, null=True, verbose_name="原得分")),
+                ("new_scores", models.JSONField(blank=True, null=True, verbose_name="更正后得分")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
+                (
+                    "firm",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="ratings.firm",
+                        verbose_name="申诉企业",
+                    ),
+                ),
+                (
+                    "score",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="ratings.monthlyscore",
+                        verbose_name="被申诉的月度得分",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="提交人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申诉',
-                'verbose_name_plural': '申诉',
-                'ordering': ['-submitted_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('score',), name='one_open_appeal_per_score')],
+                "verbose_name": "申诉",
+                "verbose_name_plural": "申诉",
+                "ordering": ["-submitted_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("score",),
+                        name="one_open_appeal_per_score",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='release',
-            constraint=models.UniqueConstraint(fields=('quarter', 'version'), name='release_quarter_version_unique'),
+            model_name="release",
+            constraint=models.UniqueConstraint(
+                fields=("quarter", "version"), name="release_quarter_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correction',
-            constraint=models.UniqueConstraint(condition=models.Q(('release__isnull', True)), fields=('quarter',), name='one_open_correction_per_quarter'),
+            model_name="correction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("release__isnull", True)),
+                fields=("quarter",),
+                name="one_open_correction_per_quarter",
+            ),
         ),
         migrations.AddIndex(
-            model_name='releaserow',
-            index=models.Index(fields=['estate', 'quarter'], name='ratings_rel_estate__30fec5_idx'),
+            model_name="releaserow",
+            index=models.Index(fields=["estate", "quarter"], name="ratings_rel_estate__30fec5_idx"),
         ),
         migrations.AddConstraint(
-            model_name='releaserow',
-            constraint=models.UniqueConstraint(fields=('release', 'estate'), name='release_row_unique'),
+            model_name="releaserow",
+            constraint=models.UniqueConstraint(fields=("release", "estate"), name="release_row_unique"),
         ),
     ]

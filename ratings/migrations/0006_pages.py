@@ -8,34 +8,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ratings', '0005_publication'),
-        ('wagtailcore', '0098_apitoken'),
+        ("ratings", "0005_publication"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuarterPage',
+            name="QuarterPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('quarter', models.CharField(help_text='如 2025Q1', max_length=6, unique=True, validators=[ratings.models.scheme.validate_quarter], verbose_name='季度')),
-                ('intro', models.TextField(blank=True, verbose_name='说明')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "quarter",
+                    models.CharField(
+                        help_text="如 2025Q1",
+                        max_length=6,
+                        unique=True,
+                        validators=[ratings.models.scheme.validate_quarter],
+                        verbose_name="季度",
+                    ),
+                ),
+                ("intro", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '季度评级',
+                "verbose_name": "季度评级",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='RatingIndexPage',
+            name="RatingIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.CharField(blank=True, max_length=300, verbose_name='导语')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", models.CharField(blank=True, max_length=300, verbose_name="导语")),
             ],
             options={
-                'verbose_name': '评级栏目',
+                "verbose_name": "评级栏目",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
     ]

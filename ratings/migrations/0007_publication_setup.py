@@ -74,7 +74,11 @@ def create_section_and_workflow(apps, schema_editor):
         return
     section = RatingIndexPage.objects.first()
     if section is None:
-        children = list(Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).values_list("path", flat=True))
+        children = list(
+            Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).values_list(
+                "path", flat=True
+            )
+        )
         section = RatingIndexPage.objects.create(
             title="评级",
             draft_title="评级",
@@ -96,7 +100,9 @@ def create_section_and_workflow(apps, schema_editor):
         task = GroupApprovalTask.objects.create(
             name="考评委员会审批",
             active=True,
-            content_type=ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")[0],
+            content_type=ContentType.objects.get_or_create(
+                app_label="wagtailcore", model="groupapprovaltask"
+            )[0],
         )
         task.groups.set([committee])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)

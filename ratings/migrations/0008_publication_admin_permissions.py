@@ -4,22 +4,36 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ratings', '0007_publication_setup'),
+        ("ratings", "0007_publication_setup"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='appeal',
-            options={'ordering': ['-submitted_at'], 'permissions': [('decide_appeal', '处理申诉（成立或不成立）')], 'verbose_name': '申诉', 'verbose_name_plural': '申诉'},
+            name="appeal",
+            options={
+                "ordering": ["-submitted_at"],
+                "permissions": [("decide_appeal", "处理申诉（成立或不成立）")],
+                "verbose_name": "申诉",
+                "verbose_name_plural": "申诉",
+            },
         ),
         migrations.AlterModelOptions(
-            name='correction',
-            options={'ordering': ['-opened_at'], 'permissions': [('open_correction', '为已发布的季度发起更正')], 'verbose_name': '更正', 'verbose_name_plural': '更正'},
+            name="correction",
+            options={
+                "ordering": ["-opened_at"],
+                "permissions": [("open_correction", "为已发布的季度发起更正")],
+                "verbose_name": "更正",
+                "verbose_name_plural": "更正",
+            },
         ),
         migrations.AlterModelOptions(
-            name='release',
-            options={'ordering': ['sequence'], 'permissions': [('submit_quarter', '计算季度评级并提交考评委员会审批')], 'verbose_name': '发布版本', 'verbose_name_plural': '发布版本'},
+            name="release",
+            options={
+                "ordering": ["sequence"],
+                "permissions": [("submit_quarter", "计算季度评级并提交考评委员会审批")],
+                "verbose_name": "发布版本",
+                "verbose_name_plural": "发布版本",
+            },
         ),
     ]

@@ -55,7 +55,9 @@ class RatingIndexPage(RoutablePageMixin, Page):
 class QuarterPage(RoutablePageMixin, Page):
     """One quarter: the table of its latest release, lists, appeals, approval and digest."""
 
-    quarter = models.CharField("季度", max_length=6, unique=True, validators=[validate_quarter], help_text="如 2025Q1")
+    quarter = models.CharField(
+        "季度", max_length=6, unique=True, validators=[validate_quarter], help_text="如 2025Q1"
+    )
     intro = models.TextField("说明", blank=True)
 
     content_panels = Page.content_panels + [
@@ -85,7 +87,9 @@ class QuarterPage(RoutablePageMixin, Page):
     def plate(self, request, estate_slug, version=None):
         from ratings import publication_selectors as selectors
 
-        context = selectors.plate_context(quarter=self.quarter, estate_slug=estate_slug, request=request, version=version)
+        context = selectors.plate_context(
+            quarter=self.quarter, estate_slug=estate_slug, request=request, version=version
+        )
         if context is None:
             raise Http404("没有这块挂牌")
         context.update(page=self, self=self)
@@ -114,6 +118,8 @@ class QuarterPage(RoutablePageMixin, Page):
 
         context = self.get_context(request)
         context.update(
-            selectors.quarter_preview_context(quarter=self.quarter, params=request.GET, url_path=self.url_path)
+            selectors.quarter_preview_context(
+                quarter=self.quarter, params=request.GET, url_path=self.url_path
+            )
         )
         return TemplateResponse(request, self.template, context)

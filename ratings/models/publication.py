@@ -40,7 +40,9 @@ class AppendOnlyModel(models.Model):
 class Release(AppendOnlyModel):
     """A numbered, immutable snapshot of a quarter (v1, v2 …), chained to the release before it."""
 
-    sequence = models.PositiveIntegerField("发布序号", unique=True, help_text="所有季度的发布按时间排成一条链")
+    sequence = models.PositiveIntegerField(
+        "发布序号", unique=True, help_text="所有季度的发布按时间排成一条链"
+    )
     quarter = models.CharField("季度", max_length=6, db_index=True)
     version = models.PositiveIntegerField("版本")
     document = models.JSONField("data.json 文档")
@@ -62,7 +64,9 @@ class Release(AppendOnlyModel):
         ordering = ["sequence"]
         verbose_name = "发布版本"
         verbose_name_plural = "发布版本"
-        constraints = [models.UniqueConstraint(fields=["quarter", "version"], name="release_quarter_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "version"], name="release_quarter_version_unique")
+        ]
         permissions = [("submit_quarter", "计算季度评级并提交考评委员会审批")]
 
     def __str__(self) -> str:
@@ -83,7 +87,9 @@ class ReleaseRow(AppendOnlyModel):
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
     rank_in_group = models.PositiveIntegerField(null=True)
     rank_overall = models.PositiveIntegerField(null=True)
-    position = models.PositiveIntegerField(help_text="order in data.json: by overall rank, pending last, then code")
+    position = models.PositiveIntegerField(
+        help_text="order in data.json: by overall rank, pending last, then code"
+    )
     row = models.JSONField()
 
     class Meta:
@@ -91,13 +97,18 @@ class ReleaseRow(AppendOnlyModel):
         constraints = [models.UniqueConstraint(fields=["release", "estate"], name="release_row_unique")]
         indexes = [models.Index(fields=["estate", "quarter"])]
 
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.estate_code}"
+
 
 class Correction(models.Model):
     """An editor's decision to reopen a released quarter, with the reason shown to the public."""
 
     quarter = models.CharField("季度", max_length=6, db_index=True)
     reason = models.TextField("更正理由")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
     opened_at = models.DateTimeField("发起时间", auto_now_add=True)
     release = models.OneToOneField(
         Release,
@@ -114,7 +125,9 @@ class Correction(models.Model):
         verbose_name_plural = "更正"
         constraints = [
             models.UniqueConstraint(
-                fields=["quarter"], condition=models.Q(release__isnull=True), name="one_open_correction_per_quarter"
+                fields=["quarter"],
+                condition=models.Q(release__isnull=True),
+                name="one_open_correction_per_quarter",
             )
         ]
         permissions = [("open_correction", "为已发布的季度发起更正")]
@@ -133,11 +146,17 @@ class Appeal(models.Model):
     OPEN, UPHELD, REJECTED = "open", "upheld", "rejected"
     STATUS_CHOICES = [(OPEN, "待处理"), (UPHELD, "申诉成立"), (REJECTED, "申诉不成立")]
 
-    score = models.ForeignKey(MonthlyScore, verbose_name="被申诉的月度得分", on_delete=models.PROTECT, related_name="appeals")
+    score = models.ForeignKey(
+        MonthlyScore, verbose_name="被申诉的月度得分", on_delete=models.PROTECT, related_name="appeals"
+    )
     firm = models.ForeignKey(Firm, verbose_name="申诉企业", on_delete=models.PROTECT, related_name="appeals")
-    criterion = models.CharField("申诉的考核项目", max_length=30, blank=True, help_text="留空表示对整月得分申诉")
+    criterion = models.CharField(
+        "申诉的考核项目", max_length=30, blank=True, help_text="留空表示对整月得分申诉"
+    )
     reason = models.TextField("申诉理由")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField("提交时间")
     status = models.CharField("状态", max_length=10, choices=STATUS_CHOICES, default=OPEN, db_index=True)
     decided_by = models.ForeignKey(

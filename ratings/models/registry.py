@@ -27,7 +27,9 @@ class Street(models.Model):
 class Community(models.Model):
     """A residents' community (社区) within a street."""
 
-    street = models.ForeignKey(Street, verbose_name="街道", on_delete=models.PROTECT, related_name="communities")
+    street = models.ForeignKey(
+        Street, verbose_name="街道", on_delete=models.PROTECT, related_name="communities"
+    )
     name = models.CharField("社区名称", max_length=60)
 
     class Meta:
@@ -125,8 +127,12 @@ class ServiceContract(models.Model):
     (checked in `clean()`, which the services and the admin both call).
     """
 
-    estate = models.ForeignKey(Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="contracts")
-    firm = models.ForeignKey(Firm, verbose_name="物业企业", on_delete=models.PROTECT, related_name="contracts")
+    estate = models.ForeignKey(
+        Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="contracts"
+    )
+    firm = models.ForeignKey(
+        Firm, verbose_name="物业企业", on_delete=models.PROTECT, related_name="contracts"
+    )
     start = models.DateField("服务开始日期")
     end = models.DateField("服务结束日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)

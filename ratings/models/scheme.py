@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -39,9 +40,15 @@ class Scheme(ClusterableModel):
     min_assessed_months = models.PositiveSmallIntegerField(
         "参评最少月数", default=2, validators=[MinValueValidator(1)]
     )
-    weight_response = models.DecimalField("响应率权重", max_digits=4, decimal_places=2, default=Decimal("0.10"))
-    weight_resolution = models.DecimalField("解决率权重", max_digits=4, decimal_places=2, default=Decimal("0.45"))
-    weight_satisfaction = models.DecimalField("满意率权重", max_digits=4, decimal_places=2, default=Decimal("0.45"))
+    weight_response = models.DecimalField(
+        "响应率权重", max_digits=4, decimal_places=2, default=Decimal("0.10")
+    )
+    weight_resolution = models.DecimalField(
+        "解决率权重", max_digits=4, decimal_places=2, default=Decimal("0.45")
+    )
+    weight_satisfaction = models.DecimalField(
+        "满意率权重", max_digits=4, decimal_places=2, default=Decimal("0.45")
+    )
 
     objects = SchemeQuerySet.as_manager()
 
@@ -50,7 +57,15 @@ class Scheme(ClusterableModel):
         FieldPanel("name"),
         FieldPanel("min_assessed_months"),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("weight_response"), FieldPanel("weight_resolution"), FieldPanel("weight_satisfaction")])],
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("weight_response"),
+                        FieldPanel("weight_resolution"),
+                        FieldPanel("weight_satisfaction"),
+                    ]
+                )
+            ],
             heading="12345 诉求办理得分权重",
         ),
         InlinePanel("criteria", heading="考核项目", label="考核项目", min_num=1),
@@ -91,9 +106,13 @@ class Scheme(ClusterableModel):
 
 class SchemeCriterion(Orderable):
     scheme = ParentalKey(Scheme, on_delete=models.CASCADE, related_name="criteria")
-    code = models.SlugField("代码", max_length=30, help_text="导入文件中的列名，如 owner；hotline 由 12345 数据计算")
+    code = models.SlugField(
+        "代码", max_length=30, help_text="导入文件中的列名，如 owner；hotline 由 12345 数据计算"
+    )
     name = models.CharField("名称", max_length=40)
-    max = models.DecimalField("满分", max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))])
+    max = models.DecimalField(
+        "满分", max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
+    )
 
     panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("name"), FieldPanel("max")])]
 
@@ -115,7 +134,9 @@ class SchemeBand(Orderable):
 
     panels = [
         FieldRowPanel([FieldPanel("code"), FieldPanel("label"), FieldPanel("min_score")]),
-        FieldRowPanel([FieldPanel("reward_yuan"), FieldPanel("inspections_per_month"), FieldPanel("interview")]),
+        FieldRowPanel(
+            [FieldPanel("reward_yuan"), FieldPanel("inspections_per_month"), FieldPanel("interview")]
+        ),
     ]
 
     class Meta(Orderable.Meta):

@@ -20,7 +20,9 @@ def validate_month(value: str) -> None:
 class MonthlyScore(models.Model):
     """One estate, one month: a score per scored criterion (decimal strings), optional veto."""
 
-    estate = models.ForeignKey(Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="monthly_scores")
+    estate = models.ForeignKey(
+        Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="monthly_scores"
+    )
     month = models.CharField("月份", max_length=7, validators=[validate_month], db_index=True)
     scores = models.JSONField("各项得分", default=dict)
     veto = models.BooleanField("一票否决", default=False)
@@ -50,7 +52,9 @@ class MonthlyScore(models.Model):
 class HotlineMonth(models.Model):
     """12345 hotline figures of one estate and month (SPEC §3)."""
 
-    estate = models.ForeignKey(Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="hotline_months")
+    estate = models.ForeignKey(
+        Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="hotline_months"
+    )
     month = models.CharField("月份", max_length=7, validators=[validate_month], db_index=True)
     received = models.PositiveIntegerField("受理数")
     responded = models.PositiveIntegerField("响应数")
@@ -95,7 +99,9 @@ class QuarterGrade(models.Model):
     computation = models.ForeignKey(QuarterComputation, on_delete=models.CASCADE, related_name="grades")
     quarter = models.CharField("季度", max_length=6, db_index=True)
     estate = models.ForeignKey(Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="grades")
-    firm = models.ForeignKey(Firm, verbose_name="物业企业", null=True, on_delete=models.PROTECT, related_name="grades")
+    firm = models.ForeignKey(
+        Firm, verbose_name="物业企业", null=True, on_delete=models.PROTECT, related_name="grades"
+    )
     band = models.CharField("挂牌", max_length=20)
     score = models.DecimalField("季度得分", max_digits=5, decimal_places=2, null=True)
     months_assessed = models.PositiveSmallIntegerField("参评月数")
@@ -109,6 +115,9 @@ class QuarterGrade(models.Model):
         verbose_name = "季度评级（暂定）"
         verbose_name_plural = "季度评级（暂定）"
         constraints = [models.UniqueConstraint(fields=["quarter", "estate"], name="quarter_grade_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.estate_id} {self.band}"
 
 
 class ImportBatch(models.Model):
@@ -130,3 +139,6 @@ class ImportBatch(models.Model):
         ordering = ["-created_at"]
         verbose_name = "导入批次"
         verbose_name_plural = "导入批次"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
 from wagtail.log_actions import log
 
 from ratings import engine, selectors
@@ -94,7 +95,9 @@ def monthly_score_change(*, score: MonthlyScore, scores: dict[str, str], user, r
 
 
 @transaction.atomic
-def appeal_decide(*, appeal: Appeal, user, upheld: bool, reason: str, scores: dict[str, str] | None = None) -> Appeal:
+def appeal_decide(
+    *, appeal: Appeal, user, upheld: bool, reason: str, scores: dict[str, str] | None = None
+) -> Appeal:
     """An editor upholds (the score changes) or rejects an open appeal, always with a written reason."""
     appeal = Appeal.objects.select_for_update().select_related("score__estate").get(pk=appeal.pk)
     if appeal.status != Appeal.OPEN:
@@ -126,5 +129,3 @@ def appeal_decide(*, appeal: Appeal, user, upheld: bool, reason: str, scores: di
         },
     )
     return appeal
-
-

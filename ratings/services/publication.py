@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
 from wagtail.log_actions import log
 from wagtail.models import TaskState
 
@@ -16,7 +17,9 @@ from ratings.services.quarters import quarter_compute
 
 COMMITTEE_NAME = "考评委员会"
 # Lets the demo loader date its releases in the past; real publishing always uses the clock.
-publication_time: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("publication_time", default=None)
+publication_time: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
+    "publication_time", default=None
+)
 
 
 def quarter_title(quarter: str) -> str:
@@ -89,7 +92,9 @@ def open_correction(quarter: str) -> Correction | None:
 
 
 @transaction.atomic
-def release_publish(*, quarter: str, user=None, approved_by=None, approved_by_name: str = COMMITTEE_NAME) -> Release:
+def release_publish(
+    *, quarter: str, user=None, approved_by=None, approved_by_name: str = COMMITTEE_NAME
+) -> Release:
     """Freeze the quarter into a new release, unless it is released already and no correction is open.
 
     The digest is SHA-256 of the canonical document without its digest key, and the release links
@@ -146,7 +151,12 @@ def release_publish(*, quarter: str, user=None, approved_by=None, approved_by_na
         instance=release,
         action="ratings.release",
         user=user or approved_by,
-        data={"quarter": quarter, "version": version, "digest": release.digest, "correction": bool(correction)},
+        data={
+            "quarter": quarter,
+            "version": version,
+            "digest": release.digest,
+            "correction": bool(correction),
+        },
     )
     _public_cache_clear()
     return release
@@ -196,7 +206,12 @@ def correction_open(*, quarter: str, reason: str, user) -> Correction:
     if open_correction(quarter):
         raise ActionRefused(f"{quarter} 已有一项进行中的更正")
     correction = Correction.objects.create(quarter=quarter, reason=reason, opened_by=user)
-    log(instance=correction, action="ratings.correction", user=user, data={"quarter": quarter, "reason": reason})
+    log(
+        instance=correction,
+        action="ratings.correction",
+        user=user,
+        data={"quarter": quarter, "reason": reason},
+    )
     return correction
 
 
@@ -210,7 +225,10 @@ def releases_verify() -> list[str]:
         if documents.digest_of(document) != release.digest or document.get("digest") != release.digest:
             problems.append(f"{name}: 摘要不符，发布内容已被改动 (digest mismatch)")
         expected_previous = previous.digest if previous else None
-        if release.previous_digest != expected_previous or document.get("previous_digest") != expected_previous:
+        if (
+            release.previous_digest != expected_previous
+            or document.get("previous_digest") != expected_previous
+        ):
             problems.append(f"{name}: 与上一版本的链接断开 (previous_digest mismatch)")
         if previous and release.sequence != previous.sequence + 1:
             problems.append(f"{name}: 发布序号不连续 (sequence gap after #{previous.sequence})")
@@ -228,6 +246,7 @@ def publication_permissions_ensure() -> None:
     publish permission on the /ratings/ section; editors hold none there and can only submit.
     """
     from django.contrib.auth.models import Group, Permission
+
     from wagtail.models import GroupPagePermission
 
     index = RatingIndexPage.objects.first()

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+
 from wagtail.log_actions import log
 
 from ratings import documents, engine, selectors
@@ -40,7 +41,12 @@ def quarter_compute(*, quarter: str, user=None) -> QuarterComputation:
     scheme_model = Scheme.objects.get(code=scheme.code, version=scheme.version)
     computation, _ = QuarterComputation.objects.update_or_create(
         quarter=quarter,
-        defaults={"scheme": scheme_model, "computed_at": timezone.now(), "computed_by": user, "document": document},
+        defaults={
+            "scheme": scheme_model,
+            "computed_at": timezone.now(),
+            "computed_by": user,
+            "document": document,
+        },
     )
     QuarterGrade.objects.filter(quarter=quarter).delete()
     estate_ids = dict(Estate.objects.values_list("code", "pk"))

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+
 from wagtail.log_actions import LogContext, log
 
 from ratings.credit_code import credit_code_error, normalize
@@ -201,7 +202,9 @@ def _apply_registry(rows: list[RegistryRow], report: ImportReport, user) -> None
             )
             _created(report, firm, f"新增物业企业 {firm.name}（{firm.credit_code}）")
         elif firm.name != row.firm_name:
-            _updated(report, firm, {"name": [firm.name, row.firm_name]}, f"企业更名 {firm.name} → {row.firm_name}")
+            _updated(
+                report, firm, {"name": [firm.name, row.firm_name]}, f"企业更名 {firm.name} → {row.firm_name}"
+            )
             firm.name = row.firm_name
             firm.save(update_fields=["name"])
         touched_firms.append(firm)
@@ -221,13 +224,22 @@ def _apply_registry(rows: list[RegistryRow], report: ImportReport, user) -> None
             estates[estate.code] = estate
             _created(report, estate, f"新增小区 {estate.code} {estate.name}")
         else:
-            diff = {f: [_plain(getattr(estate, f)), _plain(v)] for f, v in values.items() if getattr(estate, f) != v}
+            diff = {
+                f: [_plain(getattr(estate, f)), _plain(v)]
+                for f, v in values.items()
+                if getattr(estate, f) != v
+            }
             if diff:
                 for f, v in values.items():
                     setattr(estate, f, v)
                 estate.full_clean()
                 estate.save()
-                _updated(report, estate, diff, f"更新小区 {estate.code}：{'、'.join(_label(Estate, f) for f in diff)}")
+                _updated(
+                    report,
+                    estate,
+                    diff,
+                    f"更新小区 {estate.code}：{'、'.join(_label(Estate, f) for f in diff)}",
+                )
             else:
                 report.unchanged += 1
         touched_estates.append(estate)
@@ -250,7 +262,12 @@ def _apply_registry_contract(estate, firm, start, current, report) -> None:
             current.start = start
             current.full_clean()
             current.save(update_fields=["start"])
-            _updated(report, current, {"start": [str(old), str(start)]}, f"{estate.code} 合同开始日期 {old} → {start}")
+            _updated(
+                report,
+                current,
+                {"start": [str(old), str(start)]},
+                f"{estate.code} 合同开始日期 {old} → {start}",
+            )
         return
     if current.end is None or current.end >= start:
         old_end = current.end

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+
 from wagtail.log_actions import LogContext
 
 from ratings import engine
@@ -18,7 +19,13 @@ from ratings.models import Estate, HotlineMonth, MonthlyScore, Scheme, ServiceCo
 from ratings.tabular import Table, check_columns
 
 HOTLINE_FIELDS = ("received", "responded", "resolved", "surveyed", "satisfied")
-HOTLINE_LABELS = {"received": "受理数", "responded": "响应数", "resolved": "解决数", "surveyed": "回访数", "satisfied": "满意数"}
+HOTLINE_LABELS = {
+    "received": "受理数",
+    "responded": "响应数",
+    "resolved": "解决数",
+    "surveyed": "回访数",
+    "satisfied": "满意数",
+}
 
 
 def scheme_for_month(month: str) -> Scheme:
@@ -39,7 +46,10 @@ def month_lock_error(month: str) -> str | None:
 
 
 def _estates_by_code() -> dict[str, tuple[int, int]]:
-    return {code: (pk, households) for code, pk, households in Estate.objects.values_list("code", "pk", "households")}
+    return {
+        code: (pk, households)
+        for code, pk, households in Estate.objects.values_list("code", "pk", "households")
+    }
 
 
 def _row_estate(cells, estates, seen, number, errors):
@@ -101,7 +111,10 @@ def _validate_scores(table: Table, scheme: engine.Scheme) -> list[ScoreRow]:
                 continue
             try:
                 value = parse_decimal(
-                    cells[criterion.code], label=f"{criterion.name}（{criterion.code}）", places=1, maximum=criterion.max
+                    cells[criterion.code],
+                    label=f"{criterion.name}（{criterion.code}）",
+                    places=1,
+                    maximum=criterion.max,
                 )
                 scores[criterion.code] = str(value)
             except RowProblem as exc:
@@ -149,7 +162,12 @@ def _apply_scores(rows: list[ScoreRow], month: str, report: ImportReport) -> Non
     new, changed, logs = [], [], []
     for row in rows:
         score = existing.get(row.estate_id)
-        values = {"scores": row.scores, "veto": row.veto, "veto_reason": row.veto_reason, "firm_id": firms[row.estate_id]}
+        values = {
+            "scores": row.scores,
+            "veto": row.veto,
+            "veto_reason": row.veto_reason,
+            "firm_id": firms[row.estate_id],
+        }
         if score is None:
             new.append(MonthlyScore(estate_id=row.estate_id, month=month, imported_at=now, **values))
             report.changes.append(f"新增 {row.code} {month} 得分")
@@ -168,7 +186,10 @@ def _apply_scores(rows: list[ScoreRow], month: str, report: ImportReport) -> Non
     update_rows(MonthlyScore, changed, ["scores", "veto", "veto_reason", "firm", "imported_at", "updated_at"])
     if new:
         new = stored.filter(estate_id__in=[s.estate_id for s in new])
-        logs += [(s, "wagtail.create", {"scores": s.scores, "veto": s.veto, "veto_reason": s.veto_reason}) for s in new]
+        logs += [
+            (s, "wagtail.create", {"scores": s.scores, "veto": s.veto, "veto_reason": s.veto_reason})
+            for s in new
+        ]
     report.created, report.updated = len(rows) - report.unchanged - len(changed), len(changed)
     log_bulk(logs)
 
@@ -195,7 +216,9 @@ def hotline_import(*, table: Table, month: str, user=None, dry_run: bool = False
         values = {}
         for field in HOTLINE_FIELDS:
             try:
-                values[field] = parse_int(cells[field], label=f"{HOTLINE_LABELS[field]}（{field}）", minimum=0)
+                values[field] = parse_int(
+                    cells[field], label=f"{HOTLINE_LABELS[field]}（{field}）", minimum=0
+                )
             except RowProblem as exc:
                 errors.append(str(exc))
         if len(values) == len(HOTLINE_FIELDS):
@@ -242,5 +265,3 @@ def _apply_hotline(rows, month: str, report: ImportReport) -> None:
         logs += [(h, "wagtail.create", {f: getattr(h, f) for f in HOTLINE_FIELDS}) for h in created]
     report.created, report.updated = len(new), len(changed)
     log_bulk(logs)
-
-

@@ -4,8 +4,10 @@ import io
 from collections import Counter
 
 import pytest
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 from portal.models import EstatePage, FirmPage, PortalSettings
@@ -22,13 +24,26 @@ def demo():
 def counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Estate, Firm, Community, ServiceContract, EstatePage, FirmPage, Release, Appeal, ModelLogEntry, PageLogEntry)
+        for model in (
+            Estate,
+            Firm,
+            Community,
+            ServiceContract,
+            EstatePage,
+            FirmPage,
+            Release,
+            Appeal,
+            ModelLogEntry,
+            PageLogEntry,
+        )
     }
 
 
 def test_demo_registry_has_the_shape_of_the_seed_street(demo):
     assert (Estate.objects.count(), Firm.objects.count(), Community.objects.count()) == (23, 8, 15)
-    assert set(Estate.objects.values_list("group__name", flat=True)) == set(Group.objects.values_list("name", flat=True))
+    assert set(Estate.objects.values_list("group__name", flat=True)) == set(
+        Group.objects.values_list("name", flat=True)
+    )
     assert EstatePage.objects.live().count() == 23 and FirmPage.objects.live().count() == 8
     changed = [e for e in Estate.objects.all() if e.contracts.count() > 1]
     assert len(changed) == 1  # one firm change during the period
@@ -77,10 +92,14 @@ def test_demo_logins_are_printed(demo):
 def test_demo_names_are_not_the_real_ones_from_the_seeds(demo):
     from pathlib import Path
 
-    seeds = "".join(p.read_text() for p in (Path(__file__).parents[3] / "shared" / "seeds").glob("*.txt")) if (
-        Path(__file__).parents[3] / "shared" / "seeds"
-    ).exists() else ""
+    seeds = (
+        "".join(p.read_text() for p in (Path(__file__).parents[3] / "shared" / "seeds").glob("*.txt"))
+        if (Path(__file__).parents[3] / "shared" / "seeds").exists()
+        else ""
+    )
     if not seeds:
         pytest.skip("../shared/seeds is not beside this checkout")
-    for name in list(Estate.objects.values_list("name", flat=True)) + list(Firm.objects.values_list("name", flat=True)):
+    for name in list(Estate.objects.values_list("name", flat=True)) + list(
+        Firm.objects.values_list("name", flat=True)
+    ):
         assert name not in seeds, name

@@ -55,7 +55,12 @@ def test_shell_has_skip_link_navigation_and_breadcrumbs(client, registry):
     assert '<a class="skip-link" href="#main">跳到主要内容</a>' in body
     assert '<main id="main" tabindex="-1">' in body
     nav = re.search(r'<nav class="site-nav" aria-label="主导航">(.*?)</nav>', body, re.S).group(1)
-    assert re.findall(r">([^<]+)</a>", nav) == ["首页", "小区", "物业企业", "评级"]  # 三微案例 is not live yet
+    assert re.findall(r">([^<]+)</a>", nav) == [
+        "首页",
+        "小区",
+        "物业企业",
+        "评级",
+    ]  # 三微案例 is not live yet
     assert '<a href="/estates/" aria-current="page">小区</a>' in nav
     assert '<a href="/" aria-current' not in nav
     crumbs = re.search(r'<nav class="breadcrumbs" aria-label="当前位置">(.*?)</nav>', body, re.S).group(1)
@@ -406,5 +411,7 @@ def test_a_newly_published_section_appears_in_the_navigation_at_once(client, reg
     home.add_child(instance=section)
     assert "三微案例" not in html(client.get("/estates/"))  # and the navigation is cached now
     section.save_revision().publish()
-    nav = re.search(r'<nav class="site-nav" aria-label="主导航">(.*?)</nav>', html(client.get("/estates/")), re.S).group(1)
+    nav = re.search(
+        r'<nav class="site-nav" aria-label="主导航">(.*?)</nav>', html(client.get("/estates/")), re.S
+    ).group(1)
     assert "三微案例" in nav

@@ -1,6 +1,7 @@
 """Public directory pages run a fixed number of queries whatever the number of estates (SPEC §12)."""
 
 import pytest
+
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

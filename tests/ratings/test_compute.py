@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -19,7 +20,14 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "ratings/schema/quarter-1.schema.json").read_text())
 GOLDEN = Path(__file__).parent / "golden"
-FULL = {"owner": "20.0", "environment": "15.0", "civility": "10.0", "sanitation": "10.0", "safety": "10.0", "standards": "5.0"}
+FULL = {
+    "owner": "20.0",
+    "environment": "15.0",
+    "civility": "10.0",
+    "sanitation": "10.0",
+    "safety": "10.0",
+    "standards": "5.0",
+}
 
 
 def month_data(estate, month, *, minus=Decimal("0"), veto="", figures=(0, 0, 0, 0, 0), firm=None):
@@ -45,7 +53,9 @@ def compute_json(quarter="2025Q1") -> dict:
 def street():
     group = GroupFactory(name="商品房")
     firm_a, firm_b = FirmFactory(name="甲物业"), FirmFactory(name="乙物业")
-    estates = {code: EstateFactory(code=code, group=group, households=1000) for code in ("E1", "E2", "E3", "E4")}
+    estates = {
+        code: EstateFactory(code=code, group=group, households=1000) for code in ("E1", "E2", "E3", "E4")
+    }
     for code in ("E1", "E2", "E3"):
         ServiceContractFactory(estate=estates[code], firm=firm_a)
     # E4 changes firm mid-quarter: A until 15 Feb, B from 16 Feb.
@@ -54,7 +64,9 @@ def street():
     for month in ("2025-01", "2025-02", "2025-03"):
         month_data(estates["E1"], month)  # 100 every month
         month_data(estates["E2"], month, minus=Decimal("15.0"))  # 85
-        month_data(estates["E4"], month, minus=Decimal("15.0"), veto="重大安全事故" if month == "2025-03" else "")
+        month_data(
+            estates["E4"], month, minus=Decimal("15.0"), veto="重大安全事故" if month == "2025-03" else ""
+        )
     month_data(estates["E3"], "2025-01")  # one assessed month only: pending
     return {"estates": estates, "firm_a": firm_a, "firm_b": firm_b}
 

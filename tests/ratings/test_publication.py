@@ -5,8 +5,10 @@ import io
 import threading
 
 import pytest
+
 from django.core.management import CommandError, call_command
 from django.db import connection
+
 from wagtail.models import ModelLogEntry
 
 from portal.roles import COMMITTEE, firm_account_group_ensure, roles_ensure
@@ -122,9 +124,17 @@ def test_postgresql_refuses_a_raw_update_of_a_release(quarter_data):
     from django.db import DatabaseError, transaction
 
     release = publish()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE ratings_release SET correction_note = 'x' WHERE id = %s", [release.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM ratings_releaserow")
 
 
@@ -167,7 +177,9 @@ def test_a_correction_needs_a_reason_and_a_released_quarter(quarter_data, people
 def test_imports_into_a_released_quarter_are_refused_until_a_correction_is_opened(quarter_data, people):
     publish()
     header = ("estate_code", "owner", "environment", "civility", "sanitation", "safety", "standards")
-    table = Table(header=header, rows=((2, dict(zip(header, ("E1", "19", "15", "10", "10", "10", "5"), strict=True))),))
+    table = Table(
+        header=header, rows=((2, dict(zip(header, ("E1", "19", "15", "10", "10", "10", "5"), strict=True))),)
+    )
     with pytest.raises(ImportRefused, match="数据已锁定"):
         scores_import(table=table, month="2025-02")
     publication.correction_open(quarter=Q, reason="复核后发现二月得分有误", user=people["editor"])
@@ -181,7 +193,9 @@ def test_two_publishes_one_after_the_other_share_one_chain(quarter_data):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
+)
 def test_two_concurrent_publishes_of_one_quarter_make_one_release(quarter_data):
     from django.db import connections
 
@@ -228,7 +242,9 @@ def a_score(code="E1", month="2025-01"):
 
 
 def test_a_firm_appeals_its_own_estate_within_the_window(quarter_data, firm_users):
-    appeal = appeals.appeal_submit(user=firm_users["firm_a"], score=a_score(), reason="业主评价抽样有误，请复核")
+    appeal = appeals.appeal_submit(
+        user=firm_users["firm_a"], score=a_score(), reason="业主评价抽样有误，请复核"
+    )
     assert appeal.status == Appeal.OPEN and appeal.firm == quarter_data["firm_a"]
     assert ModelLogEntry.objects.filter(action="ratings.appeal.submit").exists()
 
@@ -245,21 +261,37 @@ def test_an_appeal_outside_the_window_is_refused(quarter_data, firm_users, setti
     with pytest.raises(ActionRefused, match="已超过申诉期限"):
         appeals.appeal_submit(user=firm_users["firm_a"], score=a_score(), reason="过期的申诉理由", now=later)
     just_in_time = a_score().imported_at + dt.timedelta(days=6, hours=23)
-    assert appeals.appeal_submit(user=firm_users["firm_a"], score=a_score(), reason="及时的申诉理由", now=just_in_time)
+    assert appeals.appeal_submit(
+        user=firm_users["firm_a"], score=a_score(), reason="及时的申诉理由", now=just_in_time
+    )
 
 
 def test_an_upheld_appeal_changes_the_score_and_logs_old_and_new(quarter_data, firm_users, people):
-    appeal = appeals.appeal_submit(user=firm_users["firm_a"], score=a_score("E2"), reason="业主评价抽样有误，请复核")
-    appeals.appeal_decide(appeal=appeal, user=people["editor"], upheld=True, reason="复核属实，更正得分", scores={"owner": "18.0"})
+    appeal = appeals.appeal_submit(
+        user=firm_users["firm_a"], score=a_score("E2"), reason="业主评价抽样有误，请复核"
+    )
+    appeals.appeal_decide(
+        appeal=appeal,
+        user=people["editor"],
+        upheld=True,
+        reason="复核属实，更正得分",
+        scores={"owner": "18.0"},
+    )
     appeal.refresh_from_db()
-    assert appeal.status == Appeal.UPHELD and appeal.old_scores["owner"] == "5.0" and appeal.new_scores["owner"] == "18.0"
+    assert (
+        appeal.status == Appeal.UPHELD
+        and appeal.old_scores["owner"] == "5.0"
+        and appeal.new_scores["owner"] == "18.0"
+    )
     assert a_score("E2").scores["owner"] == "18.0"
     entry = ModelLogEntry.objects.get(action="ratings.score.change")
     assert entry.user == people["editor"] and entry.data["changes"]["scores"][1]["owner"] == "18.0"
 
 
 def test_a_rejected_appeal_needs_a_reason_and_cannot_be_decided_twice(quarter_data, firm_users, people):
-    appeal = appeals.appeal_submit(user=firm_users["firm_a"], score=a_score(), reason="业主评价抽样有误，请复核")
+    appeal = appeals.appeal_submit(
+        user=firm_users["firm_a"], score=a_score(), reason="业主评价抽样有误，请复核"
+    )
     with pytest.raises(ActionRefused, match="处理理由"):
         appeals.appeal_decide(appeal=appeal, user=people["editor"], upheld=False, reason="")
     appeals.appeal_decide(appeal=appeal, user=people["editor"], upheld=False, reason="经核查原评分无误")
@@ -269,10 +301,18 @@ def test_a_rejected_appeal_needs_a_reason_and_cannot_be_decided_twice(quarter_da
 
 
 def test_upholding_an_appeal_in_a_released_quarter_needs_a_correction(quarter_data, firm_users, people):
-    appeal = appeals.appeal_submit(user=firm_users["firm_a"], score=a_score("E2"), reason="业主评价抽样有误，请复核")
+    appeal = appeals.appeal_submit(
+        user=firm_users["firm_a"], score=a_score("E2"), reason="业主评价抽样有误，请复核"
+    )
     publish()
     with pytest.raises(ActionRefused, match="数据已锁定"):
-        appeals.appeal_decide(appeal=appeal, user=people["editor"], upheld=True, reason="复核属实，更正得分", scores={"owner": "18.0"})
+        appeals.appeal_decide(
+            appeal=appeal,
+            user=people["editor"],
+            upheld=True,
+            reason="复核属实，更正得分",
+            scores={"owner": "18.0"},
+        )
     assert Appeal.objects.get(pk=appeal.pk).status == Appeal.OPEN
 
 
@@ -280,8 +320,6 @@ def test_only_one_open_appeal_per_score(quarter_data, firm_users):
     appeals.appeal_submit(user=firm_users["firm_a"], score=a_score(), reason="业主评价抽样有误，请复核")
     with pytest.raises(ActionRefused, match="待处理"):
         appeals.appeal_submit(user=firm_users["firm_a"], score=a_score(), reason="再来一次的申诉理由")
-
-
 
 
 def test_editors_can_publish_directory_pages_but_not_a_quarter_page(quarter_data, people):

@@ -6,7 +6,9 @@ import zipfile
 from contextlib import redirect_stderr
 
 import pytest
+
 from django.core.management import CommandError, call_command
+
 from wagtail.models import ModelLogEntry
 
 from portal.models import EstatePage, FirmPage
@@ -148,7 +150,7 @@ def test_each_kind_of_bad_row_is_named_and_nothing_is_written(write_file, column
     rows = good_rows()
     rows[1][column] = value
     message, err = refused(write_file("bad.csv", csv_bytes(HEADER, rows)))
-    assert f"row 3: " in err and reason in err
+    assert "row 3: " in err and reason in err
     assert "row 2" not in err and "row 4" not in err
     assert "未写入任何数据" in message
     assert_nothing_written()
@@ -240,8 +242,14 @@ def test_contract_history_rows_add_past_contracts(write_file):
     rows = good_rows()
     rows[0][10] = "2023-01-01"
     run(write_file("r.csv", csv_bytes(HEADER, rows)))
-    run(write_file("c.csv", csv_bytes(CONTRACT_HEADER, [["E001", FIRM_B, "2019-01-01", "2022-12-31", "到期"]])))
-    history = list(Estate.objects.get(code="E001").contracts.order_by("start").values_list("firm__credit_code", "end"))
+    run(
+        write_file(
+            "c.csv", csv_bytes(CONTRACT_HEADER, [["E001", FIRM_B, "2019-01-01", "2022-12-31", "到期"]])
+        )
+    )
+    history = list(
+        Estate.objects.get(code="E001").contracts.order_by("start").values_list("firm__credit_code", "end")
+    )
     assert history == [(FIRM_B, dt.date(2022, 12, 31)), (FIRM_A, None)]
 
 

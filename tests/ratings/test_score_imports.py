@@ -4,7 +4,9 @@ import io
 from decimal import Decimal
 
 import pytest
+
 from django.core.management import CommandError, call_command
+
 from wagtail.models import ModelLogEntry
 
 from ratings.models import HotlineMonth, MonthlyScore
@@ -13,7 +15,17 @@ from tests.ratings.conftest import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-SCORE_HEADER = ["estate_code", "owner", "environment", "civility", "sanitation", "safety", "standards", "veto", "veto_reason"]
+SCORE_HEADER = [
+    "estate_code",
+    "owner",
+    "environment",
+    "civility",
+    "sanitation",
+    "safety",
+    "standards",
+    "veto",
+    "veto_reason",
+]
 HOTLINE_HEADER = ["estate_code", "received", "responded", "resolved", "surveyed", "satisfied"]
 
 
@@ -34,7 +46,11 @@ def score_rows():
 
 
 def hotline_rows():
-    return [["A1", "12", "12", "11", "10", "9"], ["A2", "0", "0", "0", "0", "0"], ["A3", "30", "28", "20", "20", "12"]]
+    return [
+        ["A1", "12", "12", "11", "10", "9"],
+        ["A2", "0", "0", "0", "0", "0"],
+        ["A3", "30", "28", "20", "20", "12"],
+    ]
 
 
 def run(command, path, month="2025-01", *args):
@@ -53,11 +69,20 @@ def refused(command, path, month="2025-01"):
 def test_scores_are_stored_with_the_firm_of_the_month(estates, write_file):
     run("import_scores", write_file("s.csv", csv_bytes(SCORE_HEADER, score_rows())))
     stored = MonthlyScore.objects.get(estate__code="A1", month="2025-01")
-    assert stored.scores == {"owner": "18.5", "environment": "14.0", "civility": "9.5", "sanitation": "10.0", "safety": "10.0", "standards": "5.0"}
+    assert stored.scores == {
+        "owner": "18.5",
+        "environment": "14.0",
+        "civility": "9.5",
+        "sanitation": "10.0",
+        "safety": "10.0",
+        "standards": "5.0",
+    }
     assert stored.firm == estates[0].contracts.get().firm
     vetoed = MonthlyScore.objects.get(estate__code="A3")
     assert vetoed.veto and vetoed.veto_reason == "发生重大安全事故"
-    assert ModelLogEntry.objects.filter(action="wagtail.create", content_type__model="monthlyscore").count() == 3
+    assert (
+        ModelLogEntry.objects.filter(action="wagtail.create", content_type__model="monthlyscore").count() == 3
+    )
 
 
 def test_xlsx_and_csv_scores_give_the_same_values(estates, write_file):
@@ -65,7 +90,9 @@ def test_xlsx_and_csv_scores_give_the_same_values(estates, write_file):
     from_xlsx = sorted(MonthlyScore.objects.values_list("estate__code", "scores", "veto", "veto_reason"))
     MonthlyScore.objects.all().delete()
     run("import_scores", write_file("s.csv", csv_bytes(SCORE_HEADER, score_rows())))
-    assert sorted(MonthlyScore.objects.values_list("estate__code", "scores", "veto", "veto_reason")) == from_xlsx
+    assert (
+        sorted(MonthlyScore.objects.values_list("estate__code", "scores", "veto", "veto_reason")) == from_xlsx
+    )
 
 
 def test_reimporting_scores_changes_nothing_and_a_change_is_logged_old_to_new(estates, write_file):
@@ -115,7 +142,9 @@ def test_scores_file_with_a_missing_criterion_column_is_refused_by_name(estates,
 
 
 def test_gbk_scores_file_is_refused_naming_the_encoding(estates, write_file):
-    message, _ = refused("import_scores", write_file("gbk.csv", csv_bytes(SCORE_HEADER, score_rows(), encoding="gbk")))
+    message, _ = refused(
+        "import_scores", write_file("gbk.csv", csv_bytes(SCORE_HEADER, score_rows(), encoding="gbk"))
+    )
     assert "GBK" in message
 
 
@@ -129,7 +158,13 @@ def test_hotline_figures_are_stored_and_reimport_changes_nothing(estates, write_
     path = write_file("h.csv", csv_bytes(HOTLINE_HEADER, hotline_rows()))
     run("import_hotline", path)
     stored = HotlineMonth.objects.get(estate__code="A3")
-    assert (stored.received, stored.responded, stored.resolved, stored.surveyed, stored.satisfied) == (30, 28, 20, 20, 12)
+    assert (stored.received, stored.responded, stored.resolved, stored.surveyed, stored.satisfied) == (
+        30,
+        28,
+        20,
+        20,
+        12,
+    )
     assert "3 项无变化" in run("import_hotline", path)
 
 
@@ -156,7 +191,9 @@ def test_each_bad_hotline_row_is_named_and_nothing_is_written(estates, write_fil
 
 
 def test_dry_run_of_scores_writes_nothing(estates, write_file):
-    out = run("import_scores", write_file("s.csv", csv_bytes(SCORE_HEADER, score_rows())), "2025-01", "--dry-run")
+    out = run(
+        "import_scores", write_file("s.csv", csv_bytes(SCORE_HEADER, score_rows())), "2025-01", "--dry-run"
+    )
     assert "预览（未写入）" in out and "将新增 3 项" in out
     assert not MonthlyScore.objects.exists()
 

@@ -12,7 +12,9 @@ class Command(BaseCommand):
             self.stdout.write("没有演示账号：先运行 manage.py load_demo。")
             return
         self.stdout.write("")
-        self.stdout.write("阳光物业 · 演示账号（密码都是 %s）  后台：http://127.0.0.1:8000/admin/" % DEMO_PASSWORD)
+        self.stdout.write(
+            f"阳光物业 · 演示账号（密码都是 {DEMO_PASSWORD}）  后台：http://127.0.0.1:8000/admin/"
+        )
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<15} {role}")
         self.stdout.write("")

@@ -35,7 +35,9 @@ def run_import(command, service, *, path: str, dry_run: bool, **kwargs):
         for line in exc.lines():
             command.stderr.write(line)
         raise CommandError(
-            f"导入被拒绝：{len(exc.errors)} 行有错误，未写入任何数据" if exc.errors else "导入被拒绝，未写入任何数据"
+            f"导入被拒绝：{len(exc.errors)} 行有错误，未写入任何数据"
+            if exc.errors
+            else "导入被拒绝，未写入任何数据"
         ) from None
     for change in report.changes:
         command.stdout.write(f"  {change}")

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("quarter", help="季度，如 2025Q1")
-        parser.add_argument("--json", action="store_true", help="在标准输出打印 data.json 格式的结果（且只打印它）")
+        parser.add_argument(
+            "--json", action="store_true", help="在标准输出打印 data.json 格式的结果（且只打印它）"
+        )
 
     def handle(self, *args, quarter, json: bool, **options):
         quarter = quarter.upper()
@@ -29,10 +31,10 @@ class Command(BaseCommand):
         for row in computation.document["estates"]:
             counts[row["band"]] = counts.get(row["band"], 0) + 1
         summary = "，".join(f"{band} {n}" for band, n in sorted(counts.items()))
-        self.stderr.write(f"{quarter} 已计算（暂定，未发布）：{len(computation.document['estates'])} 个小区；{summary}")
+        self.stderr.write(
+            f"{quarter} 已计算（暂定，未发布）：{len(computation.document['estates'])} 个小区；{summary}"
+        )
 
 
 def _dumps(document) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
-
-
