@@ -24,7 +24,7 @@ QUALITY = {
 }  # fmt: skip
 # 杏坛东里 slides into red in 2026 under the same firm: an exit warning from 2026Q2 on.
 DECLINE = {"QR009": {"2026Q1": 0.60, "2026Q2": 0.58, "2026Q3": 0.63}}
-VETO = ("QR011", "2026-08", "小区电动车棚发生违规充电引发的火情，安全生产一票否决（演示）")
+VETO = ("QR011", "2026-05", "小区电动车棚发生违规充电引发的火情，安全生产一票否决（演示）")
 # 农机所家属院: scores missing for two months of the last quarter, so it is pending (待评).
 MISSING_SCORES = {("QR016", "2026-08"), ("QR016", "2026-09")}
 

@@ -64,7 +64,8 @@ def quarter_compute(*, quarter: str, user=None) -> QuarterComputation:
                 vetoed=row["vetoed"],
                 rank_in_group=row["rank_in_group"],
                 rank_overall=row["rank_overall"],
-                row=row,
+                # The flat columns only: the months stay in the computation's document.
+                row={key: value for key, value in row.items() if key != "months"},
             )
             for row in document["estates"]
         ],

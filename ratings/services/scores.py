@@ -67,34 +67,18 @@ def _row_estate(cells, estates, seen, number, errors):
     return estates[code][0]
 
 
-# --- scores -----------------------------------------------------------------------------------
+# --- the shared pipeline: rows of one month, one per estate ------------------------------------
 
 
 @dataclass
-class ScoreRow:
+class MonthRow:
     estate_id: int
     code: str
-    scores: dict[str, str]
-    veto: bool
-    veto_reason: str
+    values: dict  # model field -> value, as stored
 
 
-def scores_import(*, table: Table, month: str, user=None, dry_run: bool = False) -> ImportReport:
-    """Import one month's criterion scores. Values have one decimal place, 0 ≤ s ≤ max (SPEC §3)."""
-    scheme = scheme_for_month(month).to_engine()
-    check_columns(table, required={"estate_code", *scheme.scored_codes}, optional={"veto", "veto_reason"})
-    if lock := month_lock_error(month):
-        raise ImportRefused(message=lock)
-    rows = _validate_scores(table, scheme)
-    report = ImportReport(kind="scores", rows=len(rows), dry_run=dry_run)
-    with transaction.atomic(), LogContext(user=user):
-        _apply_scores(rows, month, report)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
-
-
-def _validate_scores(table: Table, scheme: engine.Scheme) -> list[ScoreRow]:
+def _validate_month_rows(table: Table, parse_values) -> list[MonthRow]:
+    """Every row checked; `parse_values(cells, errors)` returns the row's values or appends errors."""
     problems = RowCollector()
     estates = _estates_by_code()
     seen: dict[str, int] = {}
@@ -105,37 +89,113 @@ def _validate_scores(table: Table, scheme: engine.Scheme) -> list[ScoreRow]:
             continue
         errors: list[str] = []
         estate_id = _row_estate(cells, estates, seen, number, errors)
-        scores = {}
-        for criterion in scheme.criteria:
-            if criterion.code == scheme.hotline_code:
-                continue
-            try:
-                value = parse_decimal(
-                    cells[criterion.code],
-                    label=f"{criterion.name}（{criterion.code}）",
-                    places=1,
-                    maximum=criterion.max,
-                )
-                scores[criterion.code] = str(value)
-            except RowProblem as exc:
-                errors.append(str(exc))
-        veto_text = cells.get("veto", "").strip()
-        reason = " ".join(cells.get("veto_reason", "").split())
-        if veto_text not in {"", "0", "1"}:
-            errors.append(f"veto 只能为空、0 或 1，实际为“{veto_text}”")
-        veto = veto_text == "1"
-        if veto and not reason:
-            errors.append("一票否决必须填写否决原因（veto_reason）")
-        elif not veto and reason:
-            errors.append("未一票否决（veto 不为 1）却填写了否决原因")
-        elif len(reason) > 300:
-            errors.append("否决原因不能超过 300 个字")
+        values = parse_values(cells, errors)
         for error in errors:
             problems.add(number, error)
         if not errors:
-            rows.append(ScoreRow(estate_id, cells["estate_code"].strip(), scores, veto, reason))
+            rows.append(MonthRow(estate_id, cells["estate_code"].strip(), values))
     problems.raise_if_any()
     return rows
+
+
+def _run_month_import(model, rows: list[MonthRow], *, kind: str, label: str, month: str, user, dry_run: bool):
+    report = ImportReport(kind=kind, rows=len(rows), dry_run=dry_run)
+    with transaction.atomic(), LogContext(user=user):
+        _upsert_month_rows(model, rows, month=month, label=label, report=report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _upsert_month_rows(model, rows: list[MonthRow], *, month: str, label: str, report: ImportReport) -> None:
+    """Create new rows, update changed ones (logged old → new), leave equal ones alone."""
+    now = timezone.now()
+    # select_related: log_bulk labels each entry with str(obj), which reads obj.estate (N+1).
+    stored = model.objects.filter(month=month).select_related("estate")
+    existing = {obj.estate_id: obj for obj in stored.filter(estate_id__in=[r.estate_id for r in rows])}
+    stamps = ["imported_at"] + (
+        ["updated_at"] if any(f.name == "updated_at" for f in model._meta.fields) else []
+    )
+    new, changed, logs = [], [], []
+    for row in rows:
+        current = existing.get(row.estate_id)
+        if current is None:
+            new.append(
+                model(estate_id=row.estate_id, month=month, **dict.fromkeys(stamps, now), **row.values)
+            )
+            report.changes.append(f"新增 {row.code} {month} {label}")
+            continue
+        diff = {f: [getattr(current, f), v] for f, v in row.values.items() if getattr(current, f) != v}
+        if not diff:
+            report.unchanged += 1
+            continue
+        for field, value in row.values.items():
+            setattr(current, field, value)
+        for stamp in stamps:  # the appeal window runs from the latest import (SPEC §4)
+            setattr(current, stamp, now)
+        changed.append(current)
+        logs.append((current, "wagtail.edit", {"changes": diff, "month": month}))
+        report.changes.append(f"更新 {row.code} {month} {label}：" + "、".join(diff))
+    model.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        update_rows(model, changed, [*rows[0].values, *stamps])
+    if new:
+        created = stored.filter(estate_id__in=[obj.estate_id for obj in new])
+        by_estate = {r.estate_id: r.values for r in rows}
+        logs += [(obj, "wagtail.create", _loggable(by_estate[obj.estate_id])) for obj in created]
+    report.created, report.updated = len(new), len(changed)
+    log_bulk(logs)
+
+
+def _loggable(values: dict) -> dict:
+    return {k.removesuffix("_id"): v for k, v in values.items()}
+
+
+# --- scores -----------------------------------------------------------------------------------
+
+
+def scores_import(*, table: Table, month: str, user=None, dry_run: bool = False) -> ImportReport:
+    """Import one month's criterion scores. Values have one decimal place, 0 ≤ s ≤ max (SPEC §3)."""
+    scheme = scheme_for_month(month).to_engine()
+    check_columns(table, required={"estate_code", *scheme.scored_codes}, optional={"veto", "veto_reason"})
+    if lock := month_lock_error(month):
+        raise ImportRefused(message=lock)
+    rows = _validate_month_rows(table, lambda cells, errors: _score_values(cells, errors, scheme))
+    firms = month_firms([r.estate_id for r in rows], month)
+    for row in rows:
+        row.values["firm_id"] = firms[row.estate_id]
+    return _run_month_import(
+        MonthlyScore, rows, kind="scores", label="得分", month=month, user=user, dry_run=dry_run
+    )
+
+
+def _score_values(cells, errors: list[str], scheme: engine.Scheme) -> dict:
+    scores = {}
+    for criterion in scheme.criteria:
+        if criterion.code == scheme.hotline_code:
+            continue
+        try:
+            value = parse_decimal(
+                cells[criterion.code],
+                label=f"{criterion.name}（{criterion.code}）",
+                places=1,
+                maximum=criterion.max,
+            )
+            scores[criterion.code] = str(value)
+        except RowProblem as exc:
+            errors.append(str(exc))
+    veto_text = cells.get("veto", "").strip()
+    reason = " ".join(cells.get("veto_reason", "").split())
+    if veto_text not in {"", "0", "1"}:
+        errors.append(f"veto 只能为空、0 或 1，实际为“{veto_text}”")
+    veto = veto_text == "1"
+    if veto and not reason:
+        errors.append("一票否决必须填写否决原因（veto_reason）")
+    elif not veto and reason:
+        errors.append("未一票否决（veto 不为 1）却填写了否决原因")
+    elif len(reason) > 300:
+        errors.append("否决原因不能超过 300 个字")
+    return {"scores": scores, "veto": veto, "veto_reason": reason}
 
 
 def month_firms(estate_ids, month: str) -> dict[int, int | None]:
@@ -153,47 +213,6 @@ def month_firms(estate_ids, month: str) -> dict[int, int | None]:
     return result
 
 
-def _apply_scores(rows: list[ScoreRow], month: str, report: ImportReport) -> None:
-    now = timezone.now()
-    # select_related: log_bulk labels each entry with str(score), which reads score.estate (N+1).
-    stored = MonthlyScore.objects.filter(month=month).select_related("estate")
-    existing = {s.estate_id: s for s in stored.filter(estate_id__in=[r.estate_id for r in rows])}
-    firms = month_firms([r.estate_id for r in rows], month)
-    new, changed, logs = [], [], []
-    for row in rows:
-        score = existing.get(row.estate_id)
-        values = {
-            "scores": row.scores,
-            "veto": row.veto,
-            "veto_reason": row.veto_reason,
-            "firm_id": firms[row.estate_id],
-        }
-        if score is None:
-            new.append(MonthlyScore(estate_id=row.estate_id, month=month, imported_at=now, **values))
-            report.changes.append(f"新增 {row.code} {month} 得分")
-            continue
-        diff = {f: [getattr(score, f), v] for f, v in values.items() if getattr(score, f) != v}
-        if not diff:
-            report.unchanged += 1
-            continue
-        for field, value in values.items():
-            setattr(score, field, value)
-        score.imported_at = score.updated_at = now  # the appeal window runs from the latest import (SPEC §4)
-        changed.append(score)
-        logs.append((score, "wagtail.edit", {"changes": diff, "month": month}))
-        report.changes.append(f"更新 {row.code} {month} 得分：" + "、".join(diff))
-    MonthlyScore.objects.bulk_create(new, batch_size=1000)
-    update_rows(MonthlyScore, changed, ["scores", "veto", "veto_reason", "firm", "imported_at", "updated_at"])
-    if new:
-        new = stored.filter(estate_id__in=[s.estate_id for s in new])
-        logs += [
-            (s, "wagtail.create", {"scores": s.scores, "veto": s.veto, "veto_reason": s.veto_reason})
-            for s in new
-        ]
-    report.created, report.updated = len(rows) - report.unchanged - len(changed), len(changed)
-    log_bulk(logs)
-
-
 # --- hotline ----------------------------------------------------------------------------------
 
 
@@ -203,65 +222,19 @@ def hotline_import(*, table: Table, month: str, user=None, dry_run: bool = False
     check_columns(table, required={"estate_code", *HOTLINE_FIELDS})
     if lock := month_lock_error(month):
         raise ImportRefused(message=lock)
-    problems = RowCollector()
-    estates = _estates_by_code()
-    seen: dict[str, int] = {}
-    rows = []
-    for number, cells in table.rows:
-        if "__extra__" in cells:
-            problems.add(number, cells["__extra__"])
-            continue
-        errors: list[str] = []
-        estate_id = _row_estate(cells, estates, seen, number, errors)
-        values = {}
-        for field in HOTLINE_FIELDS:
-            try:
-                values[field] = parse_int(
-                    cells[field], label=f"{HOTLINE_LABELS[field]}（{field}）", minimum=0
-                )
-            except RowProblem as exc:
-                errors.append(str(exc))
-        if len(values) == len(HOTLINE_FIELDS):
-            errors += engine.hotline_errors(engine.HotlineFigures(**values))
-        for error in errors:
-            problems.add(number, error)
-        if not errors:
-            rows.append((estate_id, cells["estate_code"].strip(), values))
-    problems.raise_if_any()
-
-    report = ImportReport(kind="hotline", rows=len(rows), dry_run=dry_run)
-    with transaction.atomic(), LogContext(user=user):
-        _apply_hotline(rows, month, report)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
+    rows = _validate_month_rows(table, _hotline_values)
+    return _run_month_import(
+        HotlineMonth, rows, kind="hotline", label="12345 数据", month=month, user=user, dry_run=dry_run
+    )
 
 
-def _apply_hotline(rows, month: str, report: ImportReport) -> None:
-    now = timezone.now()
-    months = HotlineMonth.objects.filter(month=month).select_related("estate")  # str(h) reads h.estate
-    existing = {h.estate_id: h for h in months.filter(estate_id__in=[r[0] for r in rows])}
-    new, changed, logs = [], [], []
-    for estate_id, code, values in rows:
-        current = existing.get(estate_id)
-        if current is None:
-            new.append(HotlineMonth(estate_id=estate_id, month=month, imported_at=now, **values))
-            report.changes.append(f"新增 {code} {month} 12345 数据")
-            continue
-        diff = {f: [getattr(current, f), v] for f, v in values.items() if getattr(current, f) != v}
-        if not diff:
-            report.unchanged += 1
-            continue
-        for field, value in values.items():
-            setattr(current, field, value)
-        current.imported_at = now
-        changed.append(current)
-        logs.append((current, "wagtail.edit", {"changes": diff, "month": month}))
-        report.changes.append(f"更新 {code} {month} 12345 数据：" + "、".join(diff))
-    HotlineMonth.objects.bulk_create(new, batch_size=1000)
-    update_rows(HotlineMonth, changed, [*HOTLINE_FIELDS, "imported_at"])
-    if new:
-        created = months.filter(estate_id__in=[h.estate_id for h in new])
-        logs += [(h, "wagtail.create", {f: getattr(h, f) for f in HOTLINE_FIELDS}) for h in created]
-    report.created, report.updated = len(new), len(changed)
-    log_bulk(logs)
+def _hotline_values(cells, errors: list[str]) -> dict:
+    values = {}
+    for field in HOTLINE_FIELDS:
+        try:
+            values[field] = parse_int(cells[field], label=f"{HOTLINE_LABELS[field]}（{field}）", minimum=0)
+        except RowProblem as exc:
+            errors.append(str(exc))
+    if len(values) == len(HOTLINE_FIELDS):
+        errors += engine.hotline_errors(engine.HotlineFigures(**values))
+    return values

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
-from ratings.importing import ImportRefused
+from ratings.importing import ImportRefused, parse_month
 from ratings.tabular import FileRefused, read_table
 
 
@@ -43,3 +43,21 @@ def run_import(command, service, *, path: str, dry_run: bool, **kwargs):
         command.stdout.write(f"  {change}")
     command.stdout.write(("预览（未写入）：" if dry_run else "导入完成：") + report.summary())
     return report
+
+
+class MonthlyImportCommand(BaseCommand):
+    """`import_scores` and `import_hotline`: FILE --month YYYY-MM [--dry-run]."""
+
+    service = None  # set by subclasses: scores_import or hotline_import
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--month", required=True, help="月份，如 2025-01")
+        parser.add_argument("--dry-run", action="store_true", help="只预览将发生的变化，不写入")
+
+    def handle(self, *args, file, month, dry_run, **options):
+        try:
+            month = parse_month(month)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        run_import(self, self.service, path=file, dry_run=dry_run, month=month)
