@@ -31,7 +31,17 @@ def build(n: int):
     return estates
 
 
-@pytest.mark.parametrize("path", ["/estates/", "/estates/?page=2", "/firms/", "/"])
+def test_estate_directory_query_count_is_the_same_with_5_and_200_estates(client, django_assert_max_num_queries):
+    build(5)
+    small = count_queries(client, "/estates/")
+    build(195)
+    assert count_queries(client, "/estates/") == small
+    assert count_queries(client, "/estates/?page=10") == count_queries(client, "/estates/?page=2")
+    with django_assert_max_num_queries(MAX_QUERIES):
+        client.get("/estates/?page=10")
+
+
+@pytest.mark.parametrize("path", ["/estates/?page=2", "/firms/", "/"])
 def test_directory_pages_query_count_does_not_grow_with_estates(client, path, django_assert_max_num_queries):
     build(25)
     small = count_queries(client, path)
