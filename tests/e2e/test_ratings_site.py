@@ -1,0 +1,56 @@
+"""The published ratings in a real browser: the quarter table, the printable plate in print media,
+and the committee's approval through Wagtail's own admin (SPEC §4, §7)."""
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_quarter_table_filters_by_band_without_leaving_the_page_family(page, site_url):
+    page.goto(site_url + "/ratings/2026-q2/")
+    assert page.locator("h1").inner_text().startswith("2026年第2季度")
+    assert page.get_by_text("更正说明").count() >= 1
+    page.select_option("select[name=band]", "red")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_load_state()
+    rows = page.locator("#table table tbody tr")
+    assert rows.count() >= 1
+    for i in range(rows.count()):
+        assert "红牌" in rows.nth(i).inner_text()
+
+
+def test_printed_plate_shows_only_the_plate_with_its_band_in_words(page, site_url):
+    page.goto(site_url + "/ratings/2026-q2/plates/xingtandongli/")
+    page.emulate_media(media="print")
+    for selector in ("header", "nav.site-nav", "footer"):
+        locator = page.locator(selector).first
+        assert locator.count() == 0 or not locator.is_visible(), selector
+    plate_text = page.locator("main").inner_text()
+    assert "红牌" in plate_text and "杏坛东里" in plate_text
+    assert page.locator("main svg").count() >= 1  # the QR code
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1
+
+
+def test_the_committee_approves_the_waiting_quarter_in_the_admin(page, site_url):
+    assert page.goto(site_url + "/ratings/2026-q3/").status == 404
+    page.goto(site_url + "/admin/login/")
+    page.fill("input[name=username]", "committee")
+    page.fill("input[name=password]", "demo")
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url("**/admin/")
+    from ratings.models import QuarterPage
+
+    quarter_page = QuarterPage.objects.get(quarter="2026Q3")
+    page.goto(f"{site_url}/admin/pages/{quarter_page.pk}/edit/")
+    assert page.get_by_text("待处理的申诉").count() >= 1
+    # The approve action sits in the footer's action menu; click the real button in place.
+    approve = page.locator("button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])")
+    assert approve.count() == 1
+    with page.expect_navigation():
+        approve.evaluate("button => button.click()")
+    assert page.goto(site_url + "/ratings/2026-q3/").status == 200
+    from ratings.models import Release
+
+    release = Release.objects.defer("document").get(quarter="2026Q3")
+    assert release.approved_by.username == "committee" and release.version == 1
