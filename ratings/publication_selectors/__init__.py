@@ -1,0 +1,41 @@
+"""Reads for everything the public sees of the ratings (SPEC §4, §7, §8): /ratings/, quarter
+pages and their versions, the committee's preview, open data, the Atom feed, printable plates,
+and the rating sections of the estate, firm and home pages.
+
+The public reads releases only, never provisional grades: a quarter exists for the public once
+its page is live and it has a release. Every function runs a fixed number of queries whatever
+the number of estates; the big `document` of a release is loaded only for the open-data
+downloads, and elsewhere only the parts a page needs are read through JSON key lookups.
+"""
+
+# The public API, split by page: quarters (index, table, preview), plates, downloads (data and
+# feed), directory (estate, firm and home sections); common holds shared constants and helpers.
+from .common import DATA_FIELDS, MONTH_FIELDS, NO_SCORE, page_path, quarter_label, release_title
+from .directory import estate_ratings, firm_ratings, home_ratings
+from .downloads import feed_releases, release_for_download
+from .plates import plate_context
+from .quarters import (
+    data_fields_context,
+    published_quarters,
+    quarter_preview_context,
+    quarter_release_context,
+)
+
+__all__ = [
+    "DATA_FIELDS",
+    "MONTH_FIELDS",
+    "NO_SCORE",
+    "data_fields_context",
+    "estate_ratings",
+    "feed_releases",
+    "firm_ratings",
+    "home_ratings",
+    "page_path",
+    "plate_context",
+    "published_quarters",
+    "quarter_label",
+    "quarter_preview_context",
+    "quarter_release_context",
+    "release_for_download",
+    "release_title",
+]

@@ -1,0 +1,294 @@
+"""The rating sections of the estate, firm and home pages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from django.db.models import Count
+
+from ratings.models import Firm, Release, ReleaseRow
+from ratings.publication_selectors.common import (
+    CHART_MONTHS,
+    FIRM_LIST_QUARTERS,
+    PENDING,
+    _band_counts,
+    _firm_paths,
+    _list_entries,
+    _live_quarter_paths,
+    band_labels,
+    band_summary,
+    page_path,
+    quarter_label,
+)
+
+# --------------------------------------------------------------------------- estate, firm, home
+
+
+def _latest_per_quarter(rows: list[dict]) -> list[dict]:
+    """Rows ordered by quarter desc, version desc → the first (latest version) of each quarter."""
+    seen, latest = set(), []
+    for r in rows:
+        if r["quarter"] not in seen:
+            seen.add(r["quarter"])
+            latest.append(r)
+    return latest
+
+
+def estate_ratings(*, estate_id: int) -> dict:
+    """The estate page's plate, why this colour, monthly scores, plate history and hotline trend,
+    from the released quarters (latest version of each): two queries."""
+    paths = _live_quarter_paths()
+    rows = ReleaseRow.objects.filter(estate_id=estate_id, quarter__in=list(paths)).order_by(
+        "-quarter", "-release__version"
+    )
+    history = _latest_per_quarter(
+        list(
+            rows.values(
+                "quarter",
+                "release__version",
+                "release__published_at",
+                "band",
+                "score",
+                "rank_in_group",
+                "rank_overall",
+                "row",
+                "release__document__scheme",
+            )  # fmt: skip
+        )
+    )
+    if not history:
+        return {"current": None, "history": [], "chart": None}
+    entries = [_estate_quarter(h, paths) for h in history]
+    current = entries[0]
+    current["why"] = _why(history[0])
+    current["months"] = _month_table(history[0])
+    return {"current": current, "history": entries, "chart": _hotline_points(history)}
+
+
+def _estate_quarter(h: dict, paths: dict[str, str]) -> dict:
+    row, scheme = h["row"], h["release__document__scheme"]
+    labels = band_labels(scheme)
+    return {
+        "quarter": h["quarter"],
+        "label": quarter_label(h["quarter"]),
+        "version": h["release__version"],
+        "published_at": h["release__published_at"],
+        "quarter_url": paths[h["quarter"]],
+        "band": h["band"],
+        "band_label": labels.get(h["band"], h["band"]),
+        "score": row["score"],
+        "rank_in_group": row["rank_in_group"],
+        "rank_overall": row["rank_overall"],
+        "group": row["group"],
+        "firm_name": row.get("firm_name"),
+        "vetoed": row["vetoed"],
+        "months_assessed": row["months_assessed"],
+        "reward_yuan": row.get("reward_yuan"),
+        "inspections_per_month": row.get("inspections_per_month"),
+        "interview": row.get("interview"),
+        "complaints_per_1000_households": row.get("complaints_per_1000_households"),
+    }
+
+
+def _why(h: dict) -> dict:
+    """Why this colour (SPEC §3): the veto reason, or points lost per criterion and to the next band."""
+    row, scheme = h["row"], h["release__document__scheme"] or {}
+    if row["band"] == PENDING:
+        return {"kind": "pending", "months_assessed": row["months_assessed"]}
+    if row["vetoed"]:
+        return {"kind": "veto", "reasons": row["veto_reasons"]}
+    lost = row.get("points_lost") or {}
+    criteria = [
+        {"code": c["code"], "name": c["name"], "max": c["max"], "lost": lost.get(c["code"])}
+        for c in scheme.get("criteria", [])
+    ]
+    criteria.sort(key=lambda c: -Decimal(c["lost"] or "0"))
+    bands = scheme.get("bands", [])
+    codes = [b["code"] for b in bands]
+    better = (
+        bands[codes.index(row["band"]) - 1] if row["band"] in codes and codes.index(row["band"]) > 0 else None
+    )
+    return {
+        "kind": "scored",
+        "criteria": criteria,
+        "total_lost": str(sum((Decimal(c["lost"]) for c in criteria if c["lost"]), Decimal("0.00"))),
+        "points_to_next_band": row.get("points_to_next_band"),
+        "next_band_label": better["label"] if better else None,
+        "top": better is None,
+    }
+
+
+def _month_table(h: dict) -> dict:
+    """The quarter's monthly scores with criteria as rows and months as columns (fits a phone)."""
+    scheme = h["release__document__scheme"] or {}
+    months = h["row"]["months"]
+    rows = [
+        {"name": c["name"], "max": c["max"], "values": [m["criteria"].get(c["code"]) for m in months]}
+        for c in scheme.get("criteria", [])
+    ]
+    columns = [
+        {
+            "month": m["month"],
+            "label": f"{int(m['month'][5:])}月",
+            "assessed": m["assessed"],
+            "total": m["total"],
+            "veto": m["veto"],
+            "veto_reason": m["veto_reason"],
+            "hotline": m["hotline"],
+        }
+        for m in months
+    ]
+    return {"rows": rows, "months": columns}
+
+
+def _hotline_points(history: list[dict]) -> dict | None:
+    """Hotline complaints received per month over the released quarters (oldest first)."""
+    points = {}
+    for h in history:
+        for m in h["row"]["months"]:
+            if m.get("hotline") is not None:
+                points[m["month"]] = m["hotline"]["received"]
+    months = sorted(points)[-CHART_MONTHS:]
+    if not months:
+        return None
+    return {
+        "points": [{"month": month, "received": points[month]} for month in months],
+        "first": months[0],
+        "last": months[-1],
+    }
+
+
+def firm_ratings(*, firm_id: int, credit_code: str | None = None) -> dict:
+    """A firm's bands in the latest quarter, bands over time and its red/black list entries: four queries."""
+    paths = _live_quarter_paths()
+    releases = list(
+        Release.objects.filter(quarter__in=list(paths))
+        .order_by("-quarter", "-version")
+        .values("id", "quarter", "version")
+    )
+    latest = _latest_per_quarter(releases)
+    if not latest:
+        return {"latest": None, "over_time": [], "entries": []}
+    ids = [r["id"] for r in latest]
+    if credit_code is None:
+        credit_code = Firm.objects.filter(pk=firm_id).values_list("credit_code", flat=True).first()
+    lists = Release.objects.filter(id__in=ids[:FIRM_LIST_QUARTERS]).values(
+        "id", "quarter", "version", "document__scheme", "document__red_list", "document__black_list"
+    )
+    schemes, entries = {}, []
+    for r in sorted(lists, key=lambda r: r["quarter"], reverse=True):
+        schemes[r["id"]] = r["document__scheme"]
+        if any(e["firm_credit_code"] == credit_code for e in r["document__red_list"] or []):
+            entries.append(
+                {
+                    "quarter": r["quarter"],
+                    "label": quarter_label(r["quarter"]),
+                    "url": paths[r["quarter"]],
+                    "list": "red",
+                    "reasons": [],
+                }
+            )
+        for e in r["document__black_list"] or []:
+            if e["firm_credit_code"] == credit_code:
+                entries.append(
+                    {
+                        "quarter": r["quarter"],
+                        "label": quarter_label(r["quarter"]),
+                        "url": paths[r["quarter"]],
+                        "list": "black",
+                        "reasons": e["reasons"],
+                    }
+                )
+    rows = ReleaseRow.objects.filter(firm_id=firm_id, release_id__in=ids)
+    counts: dict[int, Counter] = {}
+    for r in rows.values("release_id", "band").annotate(n=Count("pk")).order_by():
+        counts.setdefault(r["release_id"], Counter())[r["band"]] = r["n"]
+    newest = latest[0]
+    newest_scheme = schemes.get(newest["id"])
+    labels = band_labels(newest_scheme)
+    estates = [
+        {
+            "code": r["estate_code"],
+            "name": r["estate__name"],
+            "url": page_path(r["estate__page__url_path"], bool(r["estate__page__live"])),
+            "band": r["band"],
+            "band_label": labels.get(r["band"], r["band"]),
+            "score": r["score"],
+            "rank_in_group": r["rank_in_group"],
+            "group": r["group_name"],
+        }
+        for r in rows.filter(release_id=newest["id"])
+        .order_by("position")
+        .values(
+            "estate_code",
+            "estate__name",
+            "estate__page__url_path",
+            "estate__page__live",
+            "band",
+            "score",
+            "rank_in_group",
+            "group_name",
+        )  # fmt: skip
+    ]
+    over_time = [
+        {
+            "quarter": r["quarter"],
+            "label": quarter_label(r["quarter"]),
+            "url": paths[r["quarter"]],
+            "bands": [
+                b
+                for b in band_summary(counts.get(r["id"], Counter()), schemes.get(r["id"]) or newest_scheme)
+                if b["count"]
+            ],
+        }
+        for r in latest
+        if counts.get(r["id"])
+    ]
+    return {
+        "latest": {
+            "quarter": newest["quarter"],
+            "label": quarter_label(newest["quarter"]),
+            "url": paths[newest["quarter"]],
+            "version": newest["version"],
+            "estates": estates,
+        },
+        "over_time": over_time,
+        "entries": entries,
+    }
+
+
+def home_ratings() -> dict | None:
+    """This quarter's plates at a glance and its red and black lists: four queries."""
+    paths = _live_quarter_paths()
+    release = (
+        Release.objects.filter(quarter__in=list(paths))
+        .order_by("-quarter", "-version")
+        .values(
+            "id",
+            "quarter",
+            "version",
+            "published_at",
+            "document__scheme",
+            "document__red_list",
+            "document__black_list",
+        )
+        .first()
+    )
+    if release is None:
+        return None
+    counts = _band_counts([release["id"]]).get(release["id"], Counter())
+    lists = {"red_list": release["document__red_list"], "black_list": release["document__black_list"]}
+    firm_paths = _firm_paths(e["firm_credit_code"] for key in lists for e in lists[key] or [])
+    entries = _list_entries(lists, firm_paths, {})
+    return {
+        "quarter": release["quarter"],
+        "label": quarter_label(release["quarter"]),
+        "url": paths[release["quarter"]],
+        "version": release["version"],
+        "published_at": release["published_at"],
+        "bands": band_summary(counts, release["document__scheme"]),
+        "estates": sum(counts.values()),
+        "red_list": entries["red_list"],
+        "black_list": entries["black_list"],
+    }
