@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from ratings import admin_publication, admin_views
+from ratings import admin_appeals, admin_quarters, admin_views
 from ratings.models import (
     Appeal,
     Community,
@@ -192,7 +192,7 @@ class MonthlyScoreViewSet(ReadOnlyEstateMonthViewSet):
     url_prefix = "ratings/scores"
     index_view_class = admin_views.MonthlyScoreIndexView
     # The score's detail, with a "申诉" button for its firm while the appeal window is open.
-    inspect_view_class = admin_publication.MonthlyScoreAppealInspectView
+    inspect_view_class = admin_appeals.MonthlyScoreAppealInspectView
     filterset_class = admin_views.MonthlyScoreFilterSet
     list_display = ["estate", "month", "firm"]
     inspect_view_fields = ["estate", "month", "firm", "veto", "veto_reason", "imported_at", "updated_at"]
@@ -247,8 +247,8 @@ class RatingsViewSetGroup(ViewSetGroup):
         MonthlyScoreViewSet("monthly_scores"),
         HotlineMonthViewSet("hotline_months"),
         ImportViewSet("ratings_imports"),
-        admin_publication.AppealViewSet("appeals"),
-        admin_publication.QuarterViewSet("ratings_quarters"),
+        admin_appeals.AppealViewSet("appeals"),
+        admin_quarters.QuarterViewSet("ratings_quarters"),
     )
 
 

@@ -1,13 +1,6 @@
-"""Publication in the admin (SPEC §4): appeals, quarter actions and corrections.
-
-- Appeals: a firm's users list and file their own firm's appeals (`AppealPermissionPolicy`);
-  editors list every appeal and decide it; the committee reads them before approving.
-- Quarters: editors compute a quarter, send it to the committee and open corrections. Approval
-  itself is Wagtail's workflow on the QuarterPage, so this list links to the page's edit view.
-
-Every write goes through the services (`appeal_submit`, `appeal_decide`, `quarter_compute`,
-`quarter_submit`, `correction_open`); a refusal (`ActionRefused`, `ImportRefused`) is shown to the
-person as the service wrote it.
+"""Appeals in the admin (SPEC §4): a firm's users list and file their own firm's appeals
+(`AppealPermissionPolicy`); editors list every appeal and decide it; the committee reads them
+before approving. Every write goes through the services; a refusal is shown as the service wrote it.
 """
 
 from datetime import timedelta
@@ -17,43 +10,31 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, re_path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.views import View
 
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.models import Page, WorkflowState
 from wagtail.permissions import policy_registry
 
 from ratings import engine, selectors
 from ratings.admin_views import MonthlyScoreInspectView, _breadcrumbs
 from ratings.errors import ActionRefused
-from ratings.importing import ImportRefused
-from ratings.models import Appeal, Correction, MonthlyScore, QuarterComputation, QuarterPage, Release, Scheme
+from ratings.models import Appeal, MonthlyScore, Scheme
 from ratings.models.scheme import SchemeCriterion
 from ratings.permissions import user_firm_ids, user_is_firm_scoped
 from ratings.services.appeals import appeal_deadline, appeal_decide, appeal_submit
-from ratings.services.publication import correction_open, quarter_submit
-from ratings.services.quarters import quarter_compute
-
-QUARTER_RE = r"(?P<quarter>[0-9]{4}Q[1-4])"
-SUBMIT_PERMISSION = "ratings.submit_quarter"
-CORRECTION_PERMISSION = "ratings.open_correction"
-QUARTERS_VIEW_PERMISSIONS = ("ratings.view_release", SUBMIT_PERMISSION, CORRECTION_PERMISSION)
 
 
 def _local(value) -> str:
@@ -269,7 +250,7 @@ class AppealInspectView(generic.InspectView):
             quarter=quarter,
             lock_reason=selectors.quarter_lock_reason(quarter),
             can_decide=self.can_decide(),
-            can_open_correction=user.has_perm(CORRECTION_PERMISSION) and not user_is_firm_scoped(user),
+            can_open_correction=user.has_perm("ratings.open_correction") and not user_is_firm_scoped(user),
             score_url=self._score_url(),
             index_url=reverse(self.index_url_name),
         )
@@ -518,205 +499,3 @@ class MonthlyScoreAppealInspectView(MonthlyScoreInspectView):
                 HeaderButton(f"申诉（截止 {_local(appeal_deadline(score))}）", url=url, icon_name="warning")
             )
         return buttons
-
-
-# --- quarters: compute, submit to the committee, open a correction ------------------------------
-
-
-def _can_see_quarters(user) -> bool:
-    return any(user.has_perm(p) for p in QUARTERS_VIEW_PERMISSIONS) and not user_is_firm_scoped(user)
-
-
-def quarter_rows() -> list[dict]:
-    """Every quarter with data, a computation, a page or a release, newest first, in a few queries."""
-    months = MonthlyScore.objects.order_by().values_list("month", flat=True).distinct()
-    quarters = {engine.quarter_of_month(m) for m in months}
-    computations = {
-        c.quarter: c for c in QuarterComputation.objects.defer("document").select_related("computed_by")
-    }
-    releases = {}
-    for release in Release.objects.defer("document").order_by("quarter", "version"):
-        releases[release.quarter] = release  # the latest version wins
-    corrections = {
-        c.quarter: c for c in Correction.objects.filter(release__isnull=True).select_related("opened_by")
-    }
-    pages = {p.quarter: p for p in QuarterPage.objects.all()}
-    page_type = ContentType.objects.get_for_model(Page)
-    in_progress = {
-        int(state.object_id): state
-        for state in WorkflowState.objects.active()
-        .filter(base_content_type=page_type, object_id__in=[str(p.pk) for p in pages.values()])
-        .select_related("current_task_state__task", "requested_by")
-    }
-    open_appeals = {}
-    for month in Appeal.objects.filter(status=Appeal.OPEN).values_list("score__month", flat=True):
-        quarter = engine.quarter_of_month(month)
-        open_appeals[quarter] = open_appeals.get(quarter, 0) + 1
-    quarters |= set(computations) | set(releases) | set(pages) | set(corrections)
-    rows = []
-    for quarter in sorted(quarters, reverse=True):
-        release, correction, page = releases.get(quarter), corrections.get(quarter), pages.get(quarter)
-        state = in_progress.get(page.pk) if page else None
-        if state is not None:
-            workflow = "审批中" if state.status == WorkflowState.STATUS_IN_PROGRESS else "退回修改"
-        elif page is None:
-            workflow = "尚未提交"
-        else:
-            workflow = "已发布" if page.live else "草稿（未提交或已取消）"
-        locked = release is not None and correction is None
-        rows.append(
-            {
-                "quarter": quarter,
-                "computation": computations.get(quarter),
-                "release": release,
-                "correction": correction,
-                "page": page,
-                "workflow": workflow,
-                "in_review": state is not None,
-                "locked": locked,
-                "open_appeals": open_appeals.get(quarter, 0),
-            }
-        )
-    return rows
-
-
-class QuarterIndexView(WagtailAdminTemplateMixin, View):
-    """Each quarter's state (computed, in review, released, locked, under correction) and actions."""
-
-    template_name = "ratings/admin/quarters/index.html"
-    page_title = "季度评级与发布"
-    header_icon = "calendar-alt"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not _can_see_quarters(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return _breadcrumbs({"url": "", "label": self.page_title})
-
-    def get(self, request):
-        user = request.user
-        context = self.get_context_data(
-            rows=quarter_rows(),
-            can_submit=user.has_perm(SUBMIT_PERMISSION),
-            can_correct=user.has_perm(CORRECTION_PERMISSION),
-            window_days=settings.PORTAL_APPEAL_WINDOW_DAYS,
-        )
-        return TemplateResponse(request, self.template_name, context)
-
-
-class QuarterActionView(View):
-    """A POST that runs one service on a quarter and returns to the list with its outcome."""
-
-    http_method_names = ["post"]
-    permission = SUBMIT_PERMISSION
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission) or user_is_firm_scoped(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, quarter):
-        try:
-            message = self.act(quarter=quarter, user=request.user)
-        except ActionRefused as exc:
-            messages.error(request, str(exc))
-        except ImportRefused as exc:
-            messages.error(request, "；".join(exc.lines()) or str(exc))
-        else:
-            messages.success(request, message)
-        return redirect("ratings_quarters:index")
-
-    def act(self, *, quarter, user) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-
-class QuarterComputeView(QuarterActionView):
-    def act(self, *, quarter, user):
-        computation = quarter_compute(quarter=quarter, user=user)
-        return f"已计算 {quarter} 的暂定结果：{len(computation.document['estates'])} 个小区（尚未公开）"
-
-
-class QuarterSubmitView(QuarterActionView):
-    def act(self, *, quarter, user):
-        quarter_submit(quarter=quarter, user=user)
-        return f"已重新计算 {quarter} 并提交考评委员会审批；委员会批准后自动发布"
-
-
-class CorrectionForm(forms.Form):
-    reason = forms.CharField(
-        label="更正理由",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="必填，至少 5 个字。理由会作为更正说明随新版本公开。",
-    )
-
-
-class CorrectionOpenView(WagtailAdminTemplateMixin, View):
-    """Reopen a released quarter with a public reason (`correction_open`)."""
-
-    template_name = "ratings/admin/quarters/correction_form.html"
-    header_icon = "edit"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(CORRECTION_PERMISSION) or user_is_firm_scoped(request.user):
-            raise PermissionDenied
-        self.quarter = kwargs["quarter"]
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return f"发起更正：{self.quarter}"
-
-    def get_breadcrumbs_items(self):
-        return _breadcrumbs(
-            {"url": reverse("ratings_quarters:index"), "label": QuarterIndexView.page_title},
-            {"url": "", "label": self.get_page_title()},
-        )
-
-    def render(self, form):
-        release = Release.objects.defer("document").filter(quarter=self.quarter).order_by("-version").first()
-        context = self.get_context_data(
-            form=form,
-            quarter=self.quarter,
-            release=release,
-            correction=Correction.objects.filter(quarter=self.quarter, release__isnull=True).first(),
-        )
-        return TemplateResponse(self.request, self.template_name, context)
-
-    def get(self, request, quarter):
-        return self.render(CorrectionForm())
-
-    def post(self, request, quarter):
-        form = CorrectionForm(request.POST)
-        if form.is_valid():
-            try:
-                correction_open(quarter=quarter, reason=form.cleaned_data["reason"], user=request.user)
-            except ActionRefused as exc:
-                form.add_error("reason", str(exc))
-            else:
-                messages.success(
-                    request,
-                    f"已为 {quarter} 发起更正：现在可以导入或修改数据、处理申诉，再计算并提交考评委员会审批（将发布新版本）",
-                )
-                return redirect("ratings_quarters:index")
-        return self.render(form)
-
-
-class QuarterMenuItem(MenuItem):
-    def is_shown(self, request):
-        return _can_see_quarters(request.user)
-
-
-class QuarterViewSet(ViewSet):
-    icon = "calendar-alt"
-    menu_label = "季度评级与发布"
-    url_prefix = "ratings/quarters"
-    menu_item_class = QuarterMenuItem
-
-    def get_urlpatterns(self):
-        return [
-            path("", QuarterIndexView.as_view(), name="index"),
-            re_path(rf"^{QUARTER_RE}/compute/$", QuarterComputeView.as_view(), name="compute"),
-            re_path(rf"^{QUARTER_RE}/submit/$", QuarterSubmitView.as_view(), name="submit"),
-            re_path(rf"^{QUARTER_RE}/correction/$", CorrectionOpenView.as_view(), name="correction"),
-        ]
