@@ -11,21 +11,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, re_path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.views import View
 
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.models import Page, WorkflowState
-from wagtail.permissions import policy_registry
 
 from ratings import engine
 from ratings.admin_views import _breadcrumbs
 from ratings.errors import ActionRefused
 from ratings.importing import ImportRefused
-from ratings.models import Appeal, Correction, MonthlyScore, QuarterComputation, QuarterPage, Release, Scheme
+from ratings.models import Appeal, Correction, MonthlyScore, QuarterComputation, QuarterPage, Release
 from ratings.permissions import user_is_firm_scoped
 from ratings.services.publication import correction_open, quarter_submit
 from ratings.services.quarters import quarter_compute
@@ -34,25 +31,6 @@ QUARTER_RE = r"(?P<quarter>[0-9]{4}Q[1-4])"
 SUBMIT_PERMISSION = "ratings.submit_quarter"
 CORRECTION_PERMISSION = "ratings.open_correction"
 QUARTERS_VIEW_PERMISSIONS = ("ratings.view_release", SUBMIT_PERMISSION, CORRECTION_PERMISSION)
-
-
-def _local(value) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else "—"
-
-
-def _criteria_of(month: str) -> list[tuple[str, str, object]]:
-    """(code, name, max) of the criteria an editor or a firm can appeal in that month's scheme.
-
-    The 12345 criterion is computed from the hotline figures, so it is never edited by hand.
-    """
-    scheme = Scheme.objects.prefetch_related("criteria").for_quarter(engine.quarter_of_month(month))
-    if scheme is None:
-        return []
-    return [(c.code, c.name, c.max) for c in scheme.criteria.all() if c.code != "hotline"]
-
-
-def _appeal_policy():
-    return policy_registry.get_by_type(Appeal)
 
 
 # --- quarters: compute, submit to the committee, open a correction ------------------------------

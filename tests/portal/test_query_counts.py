@@ -31,7 +31,9 @@ def build(n: int):
     return estates
 
 
-def test_estate_directory_query_count_is_the_same_with_5_and_200_estates(client, django_assert_max_num_queries):
+def test_estate_directory_query_count_is_the_same_with_5_and_200_estates(
+    client, django_assert_max_num_queries
+):
     build(5)
     small = count_queries(client, "/estates/")
     build(195)

@@ -16,21 +16,10 @@ from portal.roles import firm_account_group_ensure, roles_ensure
 from ratings.models import Estate, HotlineMonth, ImportBatch, MonthlyScore
 from tests.factories import EstateFactory, ServiceContractFactory
 from tests.ratings.conftest import csv_bytes, xlsx_bytes
+from tests.ratings.test_score_imports import HOTLINE_HEADER, SCORE_HEADER
 
 pytestmark = pytest.mark.django_db
 
-SCORE_HEADER = [
-    "estate_code",
-    "owner",
-    "environment",
-    "civility",
-    "sanitation",
-    "safety",
-    "standards",
-    "veto",
-    "veto_reason",
-]
-HOTLINE_HEADER = ["estate_code", "received", "responded", "resolved", "surveyed", "satisfied"]
 GOOD_SCORES = [
     ["A1", "18.5", "14", "9.5", "10", "10", "5", "", ""],
     ["A2", "16.0", "12.5", "8", "8.5", "9", "4.5", "1", "发生安全事故"],
