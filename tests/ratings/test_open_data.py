@@ -33,10 +33,25 @@ def recompute(document: dict) -> dict[str, dict]:
     bands = [
         (b["code"], Decimal(b["min"]) if b["min"] is not None else None) for b in document["scheme"]["bands"]
     ]
+    hotline_max = next(Decimal(c["max"]) for c in document["scheme"]["criteria"] if c["code"] == "hotline")
+
+    def rate(part, whole):
+        return Decimal(1) if whole == 0 else Decimal(part) / Decimal(whole)
+
     expected = {}
     for row in document["estates"]:
         totals = []
         for m in row["months"]:
+            if m["hotline"] is not None:
+                h = m["hotline"]
+                hotline = hotline_max * (
+                    Decimal("0.1") * rate(h["responded"], h["received"])
+                    + Decimal("0.45") * rate(h["resolved"], h["received"])
+                    + Decimal("0.45") * rate(h["satisfied"], h["surveyed"])
+                )
+                assert Decimal(m["criteria"]["hotline"]) == hotline.quantize(
+                    Decimal("0.1"), rounding=ROUND_HALF_UP
+                )
             if m["assessed"]:
                 month_total = sum((Decimal(v) for v in m["criteria"].values()), Decimal("0"))
                 assert Decimal(m["total"]) == month_total, (row["estate_code"], m["month"])
