@@ -1,3 +1,5 @@
+from django.utils.functional import SimpleLazyObject
+
 from portal import selectors
 
 LARGE_TYPE_COOKIE = "large_type"
@@ -17,4 +19,5 @@ def site_shell(request):
     return {
         "large_type": request.COOKIES.get(LARGE_TYPE_COOKIE) == "1",
         "nav_sections": selectors.nav_sections(NAV_SECTIONS, current_path=request.path),
+        "portal_settings": SimpleLazyObject(lambda: selectors.portal_settings_for(request)),
     }

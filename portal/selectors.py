@@ -206,3 +206,25 @@ def nav_sections(sections, *, current_path: str) -> list[dict]:
         active = current_path == path if path == "/" else current_path.startswith(path)
         entries.append({"url": path, "label": label, "active": active})
     return entries
+
+
+SETTINGS_CACHE_KEY = "portal:settings:{site_id}"
+
+
+def portal_settings_for(request):
+    """The site's PortalSettings, cached: the footer and the demo notice are on every page."""
+    from django.core.cache import cache
+
+    from wagtail.models import Site
+
+    from portal.models import PortalSettings
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    key = SETTINGS_CACHE_KEY.format(site_id=site.pk)
+    value = cache.get(key)
+    if value is None:
+        value = PortalSettings.for_site(site)
+        cache.set(key, value, 300)
+    return value

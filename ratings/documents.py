@@ -33,11 +33,15 @@ def scheme_document(scheme: engine.Scheme) -> dict:
         "code": scheme.code,
         "version": scheme.version,
         "criteria": [{"code": c.code, "name": c.name, "max": _dec(c.max, 1)} for c in scheme.criteria],
+        # Each band carries its consequences, so a release explains itself forever (SPEC §3, §4).
         "bands": [
             {
                 "code": b.code,
                 "label": b.label,
                 "min": format(b.min_score.normalize(), "f") if b.min_score is not None else None,
+                "reward_yuan": scheme.consequences[b.code].reward_yuan,
+                "inspections_per_month": scheme.consequences[b.code].inspections_per_month,
+                "interview": scheme.consequences[b.code].interview,
             }
             for b in scheme.bands
         ],

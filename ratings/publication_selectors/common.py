@@ -42,7 +42,7 @@ DOCUMENT_FIELDS = [
     ("previous_digest", "上一次发布（任一季度）的摘要，所有发布由此连成一条链；最早的发布为 null"),
     (
         "scheme",
-        "本季度采用的考核方案：代码 code、版本 version、考核项目 criteria（代码、名称、满分）、挂牌等级 bands（代码、名称、最低分）",
+        "本季度采用的考核方案：代码 code、版本 version、考核项目 criteria（代码、名称、满分）、挂牌等级 bands（代码、名称、最低分，及该等级的每季度奖励 reward_yuan、下季度每月检查次数 inspections_per_month、是否约谈 interview）",
     ),
     ("estates", "各小区的评级，一个小区一行：按总排名排列，待评小区在后，同名次按小区编码"),
     ("red_list", "红榜：所有参评小区均为最高等级且无一票否决的物业企业（统一社会信用代码、名称）"),

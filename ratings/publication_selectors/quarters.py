@@ -13,7 +13,6 @@ from django.utils.http import urlencode
 
 from ratings import engine
 from ratings.models import Appeal, QuarterComputation, QuarterGrade, QuarterPage, Release, ReleaseRow
-from ratings.models.scheme import SchemeBand
 from ratings.publication_selectors.common import (
     CHANGES_SHOWN,
     DATA_FIELDS,
@@ -293,13 +292,18 @@ def _row_changes(*, new, old, labels_new: dict, labels_old: dict) -> dict:
 
 
 def _consequences(scheme: dict | None) -> list[dict]:
-    if not scheme:
-        return []
-    return list(
-        SchemeBand.objects.filter(scheme__code=scheme["code"], scheme__version=scheme["version"])
-        .order_by("sort_order", "pk")
-        .values("code", "label", "min_score", "reward_yuan", "inspections_per_month", "interview")
-    )
+    """Rewards, inspections and interviews per band, as the release itself recorded them."""
+    return [
+        {
+            "code": band["code"],
+            "label": band["label"],
+            "min_score": Decimal(band["min"]) if band.get("min") is not None else None,
+            "reward_yuan": band.get("reward_yuan"),
+            "inspections_per_month": band.get("inspections_per_month"),
+            "interview": band.get("interview"),
+        }
+        for band in (scheme or {}).get("bands", [])
+    ]
 
 
 def _appeal_register(quarter: str, *, scheme: dict | None, open_only: bool = False) -> dict:

@@ -106,7 +106,9 @@ def test_json_output_matches_the_open_data_schema_with_no_release(street):
     jsonschema.validate(doc, SCHEMA)
     assert (doc["release"], doc["digest"], doc["published_at"]) == (None, None, None)
     assert doc["scheme"]["criteria"][0] == {"code": "hotline", "name": "12345诉求办理", "max": "30.0"}
-    assert doc["scheme"]["bands"][0] == {"code": "green", "label": "绿牌·精品", "min": "90"}
+    assert doc["scheme"]["bands"][0] == {
+        "code": "green", "label": "绿牌·精品", "min": "90", "reward_yuan": 30000, "inspections_per_month": 0, "interview": False,
+    }  # fmt: skip
 
 
 def test_recomputing_replaces_the_stored_grades(street):
