@@ -1,0 +1,70 @@
+"""WCAG 2.1 AA on the main public pages, checked by axe-core in Debian's Chromium (SPEC §12).
+
+axe-core comes inside the axe-playwright-python wheel; it is injected into the page under test
+only, never served by the site.
+"""
+
+import json
+from pathlib import Path
+
+import axe_playwright_python
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PAGES = [
+    "/",
+    "/estates/",
+    "/estates/?group=1",
+    "/estates/fenglinyayuan/",
+    "/firms/",
+    "/firms/langrunwuyeguanliyouxiangongsi/",
+    "/search/?q=雅园",
+    "/search/?q=",
+    "/ratings/",
+    "/ratings/2026-q2/",
+    "/ratings/2026-q2/v1/",
+    "/ratings/2026-q2/plates/xingtandongli/",
+    "/ratings/data/",
+]
+
+
+def violations(page) -> list[str]:
+    page.evaluate(AXE_SCRIPT)
+    result = page.evaluate(f"axe.run(document, {json.dumps(WCAG_21_AA)})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+def test_main_pages_have_no_wcag_21_aa_violations(page, site_url):
+    found = {}
+    for path in PAGES:
+        response = page.goto(site_url + path)
+        assert response.status == 200, path
+        if problems := violations(page):
+            found[path] = problems
+    assert not found, json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_large_type_mode_keeps_the_pages_accessible(page, site_url):
+    page.goto(site_url + "/display/large-type/on/?next=/estates/fenglinyayuan/")
+    assert "large-type" in page.locator("html").get_attribute("class")
+    found = {}
+    for path in ("/estates/fenglinyayuan/", "/ratings/2026-q2/"):
+        page.goto(site_url + path)
+        if problems := violations(page):
+            found[path] = problems
+    assert not found, json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_the_checker_itself_reports_a_real_violation(page, site_url):
+    """Guards the two tests above against passing vacuously (axe not running, wrong tags)."""
+    page.goto(site_url + "/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/static/x.png\">')"
+    )
+    assert any(v.startswith("image-alt") for v in violations(page))
