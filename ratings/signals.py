@@ -8,9 +8,9 @@ from wagtail.signals import page_published
 
 
 def on_page_published(sender, instance, revision=None, **kwargs):
-    from ratings.services.publication import _approver, release_publish
+    from ratings.services.publication import publication_approver, release_publish
 
-    approved_by, name = _approver(instance)
+    approved_by, name = publication_approver(instance, revision)
     release_publish(quarter=instance.quarter, approved_by=approved_by, approved_by_name=name)
 
 

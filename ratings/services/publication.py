@@ -75,16 +75,21 @@ def quarter_approve(*, quarter: str, user, comment: str = "") -> Release:
     return Release.objects.defer("document").filter(quarter=quarter).latest("version")
 
 
-def _approver(page) -> tuple[object, str]:
-    latest = (
-        TaskState.objects.filter(workflow_state__object_id=str(page.pk), status=TaskState.STATUS_APPROVED)
-        .select_related("finished_by")
-        .order_by("-finished_at")
-        .first()
+DIRECT_PUBLICATION_NAME = "系统管理员直接发布（未经考评委员会审批）"
+
+
+def publication_approver(page, revision=None) -> tuple[object, str]:
+    """Who approved the revision being published: the committee member who approved it in the
+    workflow, or — when an administrator published without the workflow — nobody, said plainly."""
+    approvals = TaskState.objects.filter(
+        workflow_state__object_id=str(page.pk), status=TaskState.STATUS_APPROVED
     )
+    if revision is not None:
+        approvals = approvals.filter(revision=revision)
+    latest = approvals.select_related("finished_by").order_by("-finished_at").first()
     if latest and latest.finished_by:
         return latest.finished_by, COMMITTEE_NAME
-    return None, COMMITTEE_NAME
+    return None, DIRECT_PUBLICATION_NAME
 
 
 def open_correction(quarter: str) -> Correction | None:

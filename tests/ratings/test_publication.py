@@ -330,3 +330,16 @@ def test_editors_can_publish_directory_pages_but_not_a_quarter_page(quarter_data
     assert not page.permissions_for_user(people["editor"]).can_publish()
     assert page.permissions_for_user(people["committee"]).can_publish()
     assert EstateIndexPage.objects.get().permissions_for_user(people["editor"]).can_publish()
+
+
+def test_a_release_published_without_the_committee_says_so(quarter_data):
+    release = publish()  # an administrator publishing the page directly, outside the workflow
+    assert release.approved_by is None
+    assert release.document["approved_by"] == publication.DIRECT_PUBLICATION_NAME
+
+
+def test_a_later_direct_publication_is_not_credited_to_an_earlier_approval(quarter_data, people):
+    publish(people=people)
+    publication.correction_open(quarter=Q, reason="复核后发现一月得分有误", user=people["editor"])
+    v2 = publish()
+    assert v2.version == 2 and v2.approved_by is None
