@@ -14,7 +14,7 @@ REGISTRY_MODELS = ["street", "community", "group", "firm", "estate", "servicecon
 # Imported estate-month data is read-only in the admin for everyone. Editors and the committee
 # see every row. Firm users see their own firm's rows through ratings.permissions, by being a
 # firm's user: a model permission here would let Wagtail show them every firm's audit entries.
-SCORE_VIEW = ["view_monthlyscore", "view_hotlinemonth"]
+SCORE_VIEW = ["view_monthlyscore", "view_hotlinemonth", "view_scheme"]
 # Publication (SPEC §4): editors decide appeals, compute, submit to the committee and open
 # corrections; the committee sees every appeal and the quarters' state before it approves. Firm
 # users reach their own appeals through ratings.permissions, never through these permissions.

@@ -19,6 +19,7 @@ from ratings.models import (
     Group,
     HotlineMonth,
     MonthlyScore,
+    Scheme,
     ServiceContract,
     Street,
 )
@@ -218,6 +219,28 @@ class HotlineMonthViewSet(ReadOnlyEstateMonthViewSet):
     ]
 
 
+class SchemeViewSet(ReadOnlyEstateMonthViewSet):
+    """The versioned schemes (SPEC §3), to read: criteria, bands and consequences of each version."""
+
+    model = Scheme
+    icon = "cog"
+    menu_label = "考核方案"
+    url_prefix = "ratings/schemes"
+    search_fields = ["code", "name"]
+    list_display = ["name", "code", "version", "effective_from"]
+    inspect_template_name = "ratings/admin/schemes/inspect.html"
+    inspect_view_fields = [
+        "code",
+        "version",
+        "name",
+        "effective_from",
+        "min_assessed_months",
+        "weight_response",
+        "weight_resolution",
+        "weight_satisfaction",
+    ]
+
+
 class ImportMenuItem(MenuItem):
     def is_shown(self, request):
         return request.user.has_perm(admin_views.IMPORT_PERMISSION)
@@ -249,6 +272,7 @@ class RatingsViewSetGroup(ViewSetGroup):
         ImportViewSet("ratings_imports"),
         admin_appeals.AppealViewSet("appeals"),
         admin_quarters.QuarterViewSet("ratings_quarters"),
+        SchemeViewSet("schemes"),
     )
 
 

@@ -16,7 +16,7 @@ from wagtail.models import Page, Site
 
 from portal.roles import firm_account_group_ensure, roles_ensure
 from ratings.admin_import import import_batch_create
-from ratings.models import HotlineMonth, MonthlyScore
+from ratings.models import HotlineMonth, MonthlyScore, Scheme
 from tests.factories import EstateFactory, FirmFactory, ServiceContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,9 @@ MATRIX = [
     # Quarters: the committee sees their state (and approves through the page workflow); only
     # editors and superusers compute, submit and open corrections.
     ("ratings_quarters:index",         GET,  None,        (LOGIN, DENIED,  DENIED,  OK,     OK,     OK)),
+    ("schemes:index",                  GET,  None,        (LOGIN, DENIED,  DENIED,  OK,     OK,     OK)),
+    ("schemes:index_results",          GET,  None,        (LOGIN, DENIED,  DENIED,  OK,     OK,     OK)),
+    ("schemes:inspect",                GET,  "scheme",    (LOGIN, DENIED,  DENIED,  OK,     OK,     OK)),
     ("ratings_quarters:compute",       POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
     ("ratings_quarters:compute",       GET,  "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, NOT_ALLOWED, NOT_ALLOWED)),
     ("ratings_quarters:submit",        POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
@@ -150,6 +153,7 @@ def world():
         "score2": make_score(estate2, firm2),
         "hotline1": make_hotline(estate1),
         "hotline2": make_hotline(estate2),
+        "scheme": Scheme.objects.get(code="sunshine"),
         "batch": import_batch_create(
             kind="hotline",
             month="2025-02",
@@ -211,6 +215,7 @@ def test_matrix_covers_every_admin_url_the_ratings_app_registers():
         "ratings_imports",
         "appeals",
         "ratings_quarters",
+        "schemes",
     }
     registered = set()
 
@@ -385,3 +390,12 @@ def test_a_firms_score_list_costs_the_same_queries_with_many_months(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(reverse("monthly_scores:index")).content.decode()
     assert html.count("甲管家园") >= 25  # every row is shown, in no more queries than for one
+
+
+def test_editors_read_a_scheme_with_its_criteria_bands_and_consequences(client, world):
+    client.force_login(world["users"]["editor"])
+    response = client.get(reverse("schemes:inspect", args=[world["objects"]["scheme"].pk]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    for text in ("12345诉求办理", "规范化建设", "绿牌·精品", "30000", "红牌·整改"):
+        assert text in body
