@@ -160,3 +160,9 @@ PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
 )
 PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# Admin login throttling (portal/security.py): counts live in the shared cache.
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.security.ThrottledLoginForm"
+PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
+PORTAL_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("PORTAL_LOGIN_LOCKOUT_SECONDS", str(15 * 60)))

@@ -1,0 +1,67 @@
+"""Admin login throttling (SPEC §12)."""
+
+import pytest
+
+from django.core.cache import cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clean_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def accounts(django_user_model):
+    from portal.roles import roles_ensure
+
+    editors = roles_ensure()["editors"]
+    made = {}
+    for name in ("alice", "bob"):
+        user = django_user_model.objects.create_user(name, password="right-password")
+        user.groups.add(editors)
+        made[name] = user
+    return made
+
+
+def login(client, username, password):
+    return client.post("/admin/login/", {"username": username, "password": password})
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client, accounts, settings):
+    settings.PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    for _ in range(5):
+        assert login(client, "alice", "wrong").status_code == 200
+    response = login(client, "alice", "right-password")
+    assert response.status_code == 200  # the form again, not a redirect into the admin
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_another_account_is_not_locked_by_someone_elses_failures(client, accounts, settings):
+    settings.PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    for _ in range(5):
+        login(client, "alice", "wrong")
+    assert login(client, "bob", "right-password").status_code == 302
+
+
+def test_a_successful_login_resets_the_account_count(client, accounts, settings):
+    settings.PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
+    login(client, "alice", "wrong")
+    login(client, "alice", "wrong")
+    assert login(client, "alice", "right-password").status_code == 302
+    client.logout()
+    login(client, "alice", "wrong")
+    login(client, "alice", "wrong")
+    assert login(client, "alice", "right-password").status_code == 302
+
+
+def test_too_many_failures_from_one_address_lock_it(client, accounts, settings):
+    settings.PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS = 4
+    for name in ("u1", "u2", "u3", "u4"):
+        login(client, name, "wrong")
+    response = login(client, "bob", "right-password")
+    assert "登录失败次数过多" in response.content.decode()
