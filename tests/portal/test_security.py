@@ -65,3 +65,13 @@ def test_too_many_failures_from_one_address_lock_it(client, accounts, settings):
         login(client, name, "wrong")
     response = login(client, "bob", "right-password")
     assert "登录失败次数过多" in response.content.decode()
+
+
+def test_public_pages_allow_only_this_sites_own_files(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "http" not in policy and "unsafe-inline" not in policy
+
+
+def test_the_admin_keeps_wagtails_own_headers(client):
+    assert "Content-Security-Policy" not in client.get("/admin/login/")
