@@ -6,7 +6,6 @@ to the page's edit view. Every write goes through the services.
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,13 +15,12 @@ from django.views import View
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.models import Page, WorkflowState
 
-from ratings import engine
+from ratings import selectors
 from ratings.admin_views import _breadcrumbs
 from ratings.errors import ActionRefused
 from ratings.importing import ImportRefused
-from ratings.models import Appeal, Correction, MonthlyScore, QuarterComputation, QuarterPage, Release
+from ratings.models import Correction, Release
 from ratings.permissions import user_is_firm_scoped
 from ratings.services.publication import correction_open, quarter_submit
 from ratings.services.quarters import quarter_compute
@@ -38,59 +36,6 @@ QUARTERS_VIEW_PERMISSIONS = ("ratings.view_release", SUBMIT_PERMISSION, CORRECTI
 
 def _can_see_quarters(user) -> bool:
     return any(user.has_perm(p) for p in QUARTERS_VIEW_PERMISSIONS) and not user_is_firm_scoped(user)
-
-
-def quarter_rows() -> list[dict]:
-    """Every quarter with data, a computation, a page or a release, newest first, in a few queries."""
-    months = MonthlyScore.objects.order_by().values_list("month", flat=True).distinct()
-    quarters = {engine.quarter_of_month(m) for m in months}
-    computations = {
-        c.quarter: c for c in QuarterComputation.objects.defer("document").select_related("computed_by")
-    }
-    releases = {}
-    for release in Release.objects.defer("document").order_by("quarter", "version"):
-        releases[release.quarter] = release  # the latest version wins
-    corrections = {
-        c.quarter: c for c in Correction.objects.filter(release__isnull=True).select_related("opened_by")
-    }
-    pages = {p.quarter: p for p in QuarterPage.objects.all()}
-    page_type = ContentType.objects.get_for_model(Page)
-    in_progress = {
-        int(state.object_id): state
-        for state in WorkflowState.objects.active()
-        .filter(base_content_type=page_type, object_id__in=[str(p.pk) for p in pages.values()])
-        .select_related("current_task_state__task", "requested_by")
-    }
-    open_appeals = {}
-    for month in Appeal.objects.filter(status=Appeal.OPEN).values_list("score__month", flat=True):
-        quarter = engine.quarter_of_month(month)
-        open_appeals[quarter] = open_appeals.get(quarter, 0) + 1
-    quarters |= set(computations) | set(releases) | set(pages) | set(corrections)
-    rows = []
-    for quarter in sorted(quarters, reverse=True):
-        release, correction, page = releases.get(quarter), corrections.get(quarter), pages.get(quarter)
-        state = in_progress.get(page.pk) if page else None
-        if state is not None:
-            workflow = "审批中" if state.status == WorkflowState.STATUS_IN_PROGRESS else "退回修改"
-        elif page is None:
-            workflow = "尚未提交"
-        else:
-            workflow = "已发布" if page.live else "草稿（未提交或已取消）"
-        locked = release is not None and correction is None
-        rows.append(
-            {
-                "quarter": quarter,
-                "computation": computations.get(quarter),
-                "release": release,
-                "correction": correction,
-                "page": page,
-                "workflow": workflow,
-                "in_review": state is not None,
-                "locked": locked,
-                "open_appeals": open_appeals.get(quarter, 0),
-            }
-        )
-    return rows
 
 
 class QuarterIndexView(WagtailAdminTemplateMixin, View):
@@ -111,7 +56,7 @@ class QuarterIndexView(WagtailAdminTemplateMixin, View):
     def get(self, request):
         user = request.user
         context = self.get_context_data(
-            rows=quarter_rows(),
+            rows=selectors.quarter_overview(),
             can_submit=user.has_perm(SUBMIT_PERMISSION),
             can_correct=user.has_perm(CORRECTION_PERMISSION),
             window_days=settings.PORTAL_APPEAL_WINDOW_DAYS,
