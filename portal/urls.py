@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.views import LoginView
 from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
@@ -8,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
 from portal.api import api_router
+from portal.security import ThrottledFrontendLoginForm
 from ratings import views as ratings_views
 from ratings.feeds import RatingsFeed
 
@@ -38,5 +40,16 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail's page serving comes last: every path above wins over a page slug.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page serving comes last: every path above wins over a page slug. Its front-end login
+# (for pages restricted to logged-in users) is Wagtail's, with the form that explains a lockout.
+urlpatterns += [
+    path(
+        "_util/login/",
+        LoginView.as_view(
+            template_name=wagtail_urls.WAGTAIL_FRONTEND_LOGIN_TEMPLATE,
+            authentication_form=ThrottledFrontendLoginForm,
+        ),
+        name="wagtailcore_login",
+    ),
+    path("", include(wagtail_urls)),
+]

@@ -162,8 +162,13 @@ PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES = int(
 )
 PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
-# Admin login throttling (portal/security.py): counts live in the shared cache.
+# Login throttling (portal/security.py): counts live in the shared cache. The backend applies it
+# to every password check (admin, /_util/login/, the API's HTTP Basic); the form explains it.
+AUTHENTICATION_BACKENDS = ["portal.security.ThrottledModelBackend"]
 WAGTAILADMIN_USER_LOGIN_FORM = "portal.security.ThrottledLoginForm"
 PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
 PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("PORTAL_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
 PORTAL_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("PORTAL_LOGIN_LOCKOUT_SECONDS", str(15 * 60)))
+# A page's or a collection's shared password would be one more password check, unthrottled.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
