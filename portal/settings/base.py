@@ -149,6 +149,7 @@ WAGTAILSEARCH_BACKENDS = {
 # Only PDFs may be uploaded as documents (SPEC §12); no SVG images.
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.uploads.DocumentForm"  # checks the content (portal/uploads.py)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 
 LOGIN_URL = "wagtailadmin_login"
