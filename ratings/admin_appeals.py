@@ -3,8 +3,6 @@
 before approving. Every write goes through the services; a refusal is shown as the service wrote it.
 """
 
-from datetime import timedelta
-
 import django_filters
 
 from django import forms
@@ -343,8 +341,10 @@ class AppealCreateForm(forms.Form):
         # form was open gets the service's message (the deadline) rather than "not a valid choice";
         # only the scores still open to appeal are offered.
         field.queryset = own
-        open_scores = own.filter(imported_at__gte=now - timedelta(days=days)).order_by(
-            "-month", "estate__code"
+        open_scores = (
+            selectors.appealable_scores(firm_ids=user_firm_ids(user), now=now)
+            .select_related("estate")
+            .order_by("-month", "estate__code")
         )
         pending = set(
             Appeal.objects.filter(status=Appeal.OPEN, score__in=open_scores).values_list(

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 LOG_ACTIONS = [
     ("ratings.compute", "计算季度评级", "计算季度评级（暂定）"),
+    ("ratings.freeze", "提交审批（冻结）", "提交考评委员会审批，冻结计算结果"),
     ("ratings.release", "发布评级", "发布季度评级版本"),
     ("ratings.correction", "发起更正", "发起已发布季度的更正"),
     ("ratings.appeal.submit", "提交申诉", "物业企业提交得分申诉"),

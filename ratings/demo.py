@@ -93,12 +93,32 @@ def demo_scores_load(*, user=None) -> None:
         scores, hotline = month_tables(month, households=households)
         scores_import(table=scores, month=month, user=user)
         hotline_import(table=hotline, month=month, user=user)
+        _date_imports(month)
     for quarter in demo_quarters():
         if (
             not selectors.quarter_lock_reason(quarter)
             and not QuarterComputation.objects.filter(quarter=quarter).exists()
         ):
             quarter_compute(quarter=quarter, user=user)
+
+
+def import_moment(month: str):
+    """When the street office would have imported a month: the 5th of the next month, 9:00."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    year, number = map(int, month.split("-"))
+    year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return timezone.make_aware(dt.datetime(year, number, 5, 9, 0))
+
+
+def _date_imports(month: str) -> None:
+    """Realistic import times, so that appeal windows (7 days from the import) close as they would."""
+    from ratings.models import HotlineMonth, MonthlyScore
+
+    MonthlyScore.objects.filter(month=month).update(imported_at=import_moment(month))
+    HotlineMonth.objects.filter(month=month).update(imported_at=import_moment(month))
 
 
 # --- publication: the committee approves the past quarters; one correction, two appeals --------
@@ -164,6 +184,7 @@ def demo_publication_load() -> None:
             )
         )
         scores_import(table=Table(header=header, rows=((2, row),)), month=month, user=editor)
+        _date_imports(month)
         token = publication.publication_time.set(_publication_moment(quarter) + _days(20))
         try:
             publication.quarter_submit(quarter=quarter, user=editor)
@@ -176,7 +197,13 @@ def demo_publication_load() -> None:
         if Appeal.objects.filter(score=score).exists():
             continue
         firm_user = User.objects.filter(groups=score.firm.account_group).first()
-        appeal = appeals.appeal_submit(user=firm_user, score=score, reason=reason, criterion=criterion)
+        appeal = appeals.appeal_submit(
+            user=firm_user,
+            score=score,
+            reason=reason,
+            criterion=criterion,
+            now=score.imported_at + _days(2),  # filed within the window, as a firm would
+        )
         if decision:
             upheld, why, new_value = decision
             appeals.appeal_decide(

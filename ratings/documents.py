@@ -4,6 +4,8 @@ The same function makes the provisional document (`compute_quarter --json`, rele
 with release fields filled in, the document a release freezes; `digest_of` is the SPEC §4 digest.
 """
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -150,6 +152,26 @@ def canonical_bytes(document: Mapping) -> bytes:
 
 def digest_of(document: Mapping) -> str:
     return hashlib.sha256(canonical_bytes(document)).hexdigest()
+
+
+def _plain(value):
+    """Engine values (dataclasses, Decimals, dates, tuples) as JSON-ready values, for a digest."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (Decimal, dt.date)):
+        return str(value)
+    return value
+
+
+def inputs_digest(**inputs) -> str:
+    """SHA-256 of everything a computation was made from (scheme, estates, months, contracts,
+    the previous quarter's grades), so that a frozen result can be checked against its data."""
+    body = json.dumps(_plain(inputs), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 COMPARED_FIELDS = ("firm_name", "score", "band", "rank_in_group", "rank_overall", "vetoed")

@@ -1,10 +1,25 @@
-"""The one place a Wagtail event becomes a rating action: publishing a QuarterPage makes a release.
+"""Where Wagtail events become rating actions, each a thin bridge to one service:
 
-The handler is thin: the rule lives in `release_publish` (services), which runs inside the same
-transaction as the page publication, so a page never goes live without its release.
+- a QuarterPage's approval task starting (submitted, or resubmitted after 退回修改) freezes the
+  quarter's computation (`quarter_freeze`);
+- a QuarterPage being published makes its release (`release_publish`) from that frozen document,
+  inside the same transaction as the publication, so a page never goes live without its release;
+- a released quarter's page, a quarter page in review, and the page of an estate with a released
+  plate are never deleted or taken offline, whatever the path (the admin's hooks say so politely
+  first; these receivers are the floor under every other path).
 """
 
-from wagtail.signals import page_published
+from wagtail.signals import page_published, task_submitted
+
+
+def on_task_submitted(sender, instance, user=None, **kwargs):
+    from ratings.models import QuarterPage
+    from ratings.services.quarters import quarter_freeze
+
+    page = instance.workflow_state.content_object
+    page = getattr(page, "specific", page)
+    if isinstance(page, QuarterPage):
+        quarter_freeze(quarter=page.quarter, user=user)
 
 
 def on_page_published(sender, instance, revision=None, **kwargs):
@@ -14,7 +29,38 @@ def on_page_published(sender, instance, revision=None, **kwargs):
     release_publish(quarter=instance.quarter, approved_by=approved_by, approved_by_name=name)
 
 
+def refuse_protected_page_delete(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    from ratings.errors import PageProtected
+    from ratings.selectors import page_protection_reason
+
+    if isinstance(instance, Page) and (reason := page_protection_reason(instance)):
+        raise PageProtected(reason)
+
+
+def refuse_protected_page_unpublish(sender, instance, update_fields=None, **kwargs):
+    from wagtail.models import Page
+
+    from ratings.errors import PageProtected
+    from ratings.models import QuarterPage
+    from ratings.selectors import page_protection_reason
+
+    if not isinstance(instance, Page) or instance.live or instance._state.adding:
+        return
+    if update_fields is not None and "live" not in update_fields:
+        return
+    guarded = instance.specific_class is QuarterPage or hasattr(instance.specific_class, "estate")
+    if guarded and (reason := page_protection_reason(instance, unpublish=True)):
+        raise PageProtected(reason)
+
+
 def connect() -> None:
+    from django.db.models.signals import pre_delete, pre_save
+
     from ratings.models import QuarterPage
 
+    pre_delete.connect(refuse_protected_page_delete, dispatch_uid="ratings-protect-page-delete")
+    pre_save.connect(refuse_protected_page_unpublish, dispatch_uid="ratings-protect-page-unpublish")
+    task_submitted.connect(on_task_submitted, dispatch_uid="ratings-freeze-on-submit")
     page_published.connect(on_page_published, sender=QuarterPage, dispatch_uid="ratings-release-on-publish")

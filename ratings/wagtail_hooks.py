@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from ratings import admin_appeals, admin_quarters, admin_views
+from ratings import admin_appeals, admin_quarters, admin_review, admin_views
 from ratings.models import (
     Appeal,
     Community,
@@ -299,3 +299,9 @@ def register_publication_permissions():
 @hooks.register("register_log_actions")
 def register_rating_log_actions(actions):
     actions.register_action("ratings.compute", "计算季度评级", "计算季度评级（暂定）")
+
+
+hooks.register("before_edit_page", admin_review.quarter_page_edit_guard)
+hooks.register("before_delete_page", admin_review.page_delete_guard)
+hooks.register("before_unpublish_page", admin_review.page_unpublish_guard)
+hooks.register("before_bulk_action", admin_review.bulk_page_guard)

@@ -5,7 +5,7 @@ on, and what the public sees is exactly what the committee approved. Preview (fo
 in the approval workflow) shows the provisional computation instead.
 """
 
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.template.response import TemplateResponse
 
@@ -72,6 +72,12 @@ class QuarterPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "季度评级"
+
+    def publish(self, revision, *args, **kwargs):
+        """Publishing and the release it makes (the page_published receiver) commit together or
+        not at all, whichever path publishes: a release exists iff its page is live (SPEC §4)."""
+        with transaction.atomic():
+            return super().publish(revision, *args, **kwargs)
 
     # --- public routes: always from a release -----------------------------------------------
 

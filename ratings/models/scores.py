@@ -83,6 +83,21 @@ class QuarterComputation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="计算人", null=True, blank=True, on_delete=models.SET_NULL
     )
     document = models.JSONField("结果文档", help_text="与 data.json 同一格式，release 为空")
+    # Set when the quarter is submitted to the committee (SPEC §4): from then on the document is
+    # what the committee reviews and what approval publishes, unchanged.
+    frozen_at = models.DateTimeField("提交审批（冻结）时间", null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    inputs_digest = models.CharField(
+        "输入数据摘要", max_length=64, blank=True, help_text="计算所用全部输入数据的 SHA-256"
+    )
+    document_digest = models.CharField("结果文档摘要", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-quarter"]

@@ -36,6 +36,8 @@ def appeal_submit(*, user, score: MonthlyScore, reason: str, criterion: str = ""
     firms = firms_of_user(user)
     if score.firm_id is None or score.firm_id not in firms:
         raise ActionRefused("只能对本企业当月服务的小区得分提出申诉")
+    if lock := selectors.quarter_lock_reason(engine.quarter_of_month(score.month)):
+        raise ActionRefused(f"{score.month} 的得分现在不能申诉：{lock}")
     if now > appeal_deadline(score):
         raise ActionRefused(
             f"已超过申诉期限：得分于 {timezone.localtime(score.imported_at):%Y-%m-%d %H:%M} 导入，"
@@ -102,6 +104,10 @@ def appeal_decide(
     appeal = Appeal.objects.select_for_update().select_related("score__estate").get(pk=appeal.pk)
     if appeal.status != Appeal.OPEN:
         raise ActionRefused("该申诉已处理")
+    quarter = engine.quarter_of_month(appeal.score.month)
+    if selectors.quarter_in_review(quarter):
+        # The committee reviews a frozen result: a decision now would change what it sees.
+        raise ActionRefused(selectors.quarter_lock_reason(quarter))
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ActionRefused("请写明处理理由（至少 5 个字），企业和公众都能看到")

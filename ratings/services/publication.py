@@ -3,17 +3,26 @@ chained by digest, corrections, and the lock on released quarters."""
 
 import contextvars
 import datetime as dt
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from wagtail.log_actions import log
-from wagtail.models import TaskState
+from wagtail.models import TaskState, WorkflowState
 
-from ratings import documents
+from ratings import documents, selectors
 from ratings.errors import ActionRefused
-from ratings.models import Correction, Estate, Firm, QuarterPage, RatingIndexPage, Release, ReleaseRow
-from ratings.services.quarters import quarter_compute
+from ratings.models import (
+    Correction,
+    Estate,
+    Firm,
+    QuarterComputation,
+    QuarterPage,
+    RatingIndexPage,
+    Release,
+    ReleaseRow,
+)
 
 COMMITTEE_NAME = "考评委员会"
 # Lets the demo loader date its releases in the past; real publishing always uses the clock.
@@ -47,32 +56,66 @@ def quarter_page_ensure(*, quarter: str, user=None) -> QuarterPage:
 
 @transaction.atomic
 def quarter_submit(*, quarter: str, user) -> QuarterPage:
-    """Compute the quarter and send its page to the committee (the page's approval workflow)."""
-    quarter_compute(quarter=quarter, user=user)
+    """Send the quarter to the committee (SPEC §4): the page's approval workflow starts (or resumes
+    after 退回修改), and starting its task freezes the computation (`quarter_freeze`, through the
+    task_submitted signal), so every way of submitting freezes the same way."""
     page = quarter_page_ensure(quarter=quarter, user=user)
-    if page.workflow_in_progress:
+    page = QuarterPage.objects.select_for_update().get(pk=page.pk)
+    if reason := selectors.quarter_release_lock_reason(quarter):
+        raise ActionRefused(reason)
+    state = page.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
         raise ActionRefused(f"{quarter} 已在考评委员会审批中")
     workflow = page.get_workflow()
     if workflow is None:
         raise ActionRefused("评级栏目没有配置审批流程")
     page.save_revision(user=user)
-    workflow.start(page, user)
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user)
+    else:
+        workflow.start(page, user)
     return page
 
 
+APPROVED, REJECTED, ALREADY_DECIDED = "approved", "rejected", "already_decided"
+
+
 @transaction.atomic
-def quarter_approve(*, quarter: str, user, comment: str = "") -> Release:
-    """The committee's approval: finishes the workflow, which publishes the page (and so a release)."""
-    page = QuarterPage.objects.get(quarter=quarter)
-    state = page.current_workflow_state
-    if state is None or state.current_task_state is None:
-        raise ActionRefused(f"{quarter} 没有待审批的任务")
-    task_state = state.current_task_state
+def quarter_review(*, quarter: str, user, action: str, comment: str = "", task_state_id=None) -> str:
+    """The committee's decision on a quarter in review: "approve" (the workflow finishes and the page
+    is published with its frozen release) or "reject" (退回修改: the months unlock).
+
+    Single and idempotent (SPEC §4): the page row is locked, and a decision that arrives when the
+    task is no longer in progress (a repeated or concurrent POST, an autosave) changes nothing and
+    returns ALREADY_DECIDED; it never saves a revision.
+    """
+    page = QuarterPage.objects.select_for_update().filter(quarter=quarter).first()
+    if page is None:
+        raise ActionRefused(f"{quarter} 没有评级页面")
+    state = page.current_workflow_state  # read afresh: the page row was just locked and loaded
+    task_state = state.current_task_state if state and state.status == state.STATUS_IN_PROGRESS else None
+    if (
+        task_state is None
+        or task_state.status != TaskState.STATUS_IN_PROGRESS
+        or (task_state_id is not None and str(task_state.pk) != str(task_state_id))
+    ):
+        return ALREADY_DECIDED
     task = task_state.task.specific
-    if not task.get_actions(page, user):
+    if action not in [name for name, _label, _modal in task.get_actions(page, user)]:
         raise ActionRefused("只有考评委员会成员可以审批")
-    task.on_action(task_state, user, "approve", comment=comment)
-    return Release.objects.defer("document").filter(quarter=quarter).latest("version")
+    task.on_action(task_state, user, action, comment=comment)
+    return APPROVED if action == "approve" else REJECTED
+
+
+def quarter_approve(*, quarter: str, user, comment: str = "") -> Release:
+    """Approve a quarter in review; the release it published (or had published already)."""
+    outcome = quarter_review(quarter=quarter, user=user, action="approve", comment=comment)
+    release = Release.objects.defer("document").filter(quarter=quarter).order_by("-version").first()
+    if release is None:
+        raise ActionRefused(f"{quarter} 没有待审批的任务")
+    if outcome == ALREADY_DECIDED and not QuarterPage.objects.filter(quarter=quarter, live=True).exists():
+        raise ActionRefused(f"{quarter} 没有待审批的任务")
+    return release
 
 
 DIRECT_PUBLICATION_NAME = "系统管理员直接发布（未经考评委员会审批）"
@@ -104,15 +147,20 @@ def release_publish(
 
     The digest is SHA-256 of the canonical document without its digest key, and the release links
     to the one published just before it (any quarter), so all releases form one chain (SPEC §4).
-    Safe against concurrent publishing: the page row is locked, and the (quarter, version) and
-    sequence constraints settle any race.
+    The rows are exactly the computation frozen when the quarter was submitted to the committee:
+    nothing is recomputed here (SPEC §4). Safe against concurrent publishing: the page row is
+    locked, and the (quarter, version) and sequence constraints settle any race.
     """
     QuarterPage.objects.select_for_update().filter(quarter=quarter).first()
     latest = Release.objects.defer("document").filter(quarter=quarter).order_by("-version").first()
     correction = Correction.objects.select_for_update().filter(quarter=quarter, release__isnull=True).first()
     if latest and not correction:
         return latest
-    computation = quarter_compute(quarter=quarter, user=user)
+    computation = QuarterComputation.objects.filter(quarter=quarter, frozen_at__isnull=False).first()
+    if computation is None or (correction and computation.frozen_at < correction.opened_at):
+        raise ActionRefused(f"{quarter} 没有提交审批时冻结的结果：请先提交考评委员会审批")
+    if documents.digest_of(computation.document) != computation.document_digest:
+        raise ActionRefused(f"{quarter} 冻结的结果与提交时的摘要不符，不能发布")
     version = latest.version + 1 if latest else 1
     published_at = timezone.localtime(publication_time.get() or timezone.now())
     for _attempt in range(5):
@@ -163,7 +211,6 @@ def release_publish(
             "correction": bool(correction),
         },
     )
-    _public_cache_clear()
     return release
 
 
@@ -194,12 +241,6 @@ def _release_rows(release: Release, document: dict) -> None:
     )
 
 
-def _public_cache_clear() -> None:
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @transaction.atomic
 def correction_open(*, quarter: str, reason: str, user) -> Correction:
     """Reopen a released quarter for correction; the reason becomes the public correction note."""
@@ -221,9 +262,16 @@ def correction_open(*, quarter: str, reason: str, user) -> Correction:
 
 
 def releases_verify() -> list[str]:
-    """Every digest recomputed and every link checked, oldest first; the problems found (SPEC §4)."""
+    """Every release checked against its own digest, oldest first; the problems found (SPEC §4).
+
+    The digest covers the document; everything any public page shows besides the document is
+    checked against it here: the release's columns (approval, time, correction note) and every
+    `ReleaseRow` (its columns and its row), their number and order, and that each released
+    quarter's page is live. Pages render from these verified rows.
+    """
     problems = []
     previous = None
+    live_quarters = set(QuarterPage.objects.filter(live=True).values_list("quarter", flat=True))
     for release in Release.objects.order_by("sequence").iterator(chunk_size=20):
         name = f"{release.quarter} v{release.version} (#{release.sequence})"
         document = release.document
@@ -237,9 +285,74 @@ def releases_verify() -> list[str]:
             problems.append(f"{name}: 与上一版本的链接断开 (previous_digest mismatch)")
         if previous and release.sequence != previous.sequence + 1:
             problems.append(f"{name}: 发布序号不连续 (sequence gap after #{previous.sequence})")
+        if previous is None and release.sequence != 1:
+            problems.append(f"{name}: 发布链不是从第 1 号开始 (releases before #{release.sequence} missing)")
         if (document.get("quarter"), document.get("release")) != (release.quarter, release.version):
             problems.append(f"{name}: 文档中的季度或版本号与记录不符")
+        problems.extend(f"{name}: {problem}" for problem in _release_columns_problems(release, document))
+        problems.extend(f"{name}: {problem}" for problem in _release_rows_problems(release, document))
+        if release.quarter not in live_quarters:
+            problems.append(f"{name}: 该季度的公开页面不在线 (quarter page not live)")
         previous = release
+    return problems
+
+
+def releases_head() -> Release | None:
+    """The newest release: its digest, published elsewhere too, makes truncation of the chain visible."""
+    return Release.objects.defer("document").order_by("-sequence").first()
+
+
+def _release_columns_problems(release: Release, document: dict) -> list[str]:
+    problems = []
+    published = timezone.localtime(release.published_at).isoformat(timespec="seconds")
+    if document.get("published_at") != published:
+        problems.append("发布时间与文档不符 (published_at)")
+    if document.get("approved_by") != release.approved_by_name:
+        problems.append("批准方与文档不符 (approved_by_name)")
+    if (document.get("correction_note") or "") != release.correction_note:
+        problems.append("更正说明与文档不符 (correction_note)")
+    return problems
+
+
+ROW_COLUMNS = ("estate_code", "group_name", "street_name", "band", "rank_in_group", "rank_overall")
+
+
+def _release_rows_problems(release: Release, document: dict) -> list[str]:
+    """Each stored row equals the document's row at its position, column by column."""
+    expected = document.get("estates") or []
+    rows = list(
+        ReleaseRow.objects.filter(release=release)
+        .order_by("position")
+        .values_list("position", "quarter", "estate__code", "firm__credit_code", "score", "row", *ROW_COLUMNS)
+    )
+    problems = []
+    if len(rows) != len(expected):
+        problems.append(f"数据行数 {len(rows)} 与文档的 {len(expected)} 行不符 (rows missing or added)")
+    for index, (position, quarter, estate_code, firm_code, score, row, *columns) in enumerate(rows):
+        doc_row = expected[index] if index < len(expected) else None
+        if doc_row is None or position != index:
+            problems.append(f"第 {index + 1} 行的位置与文档不符 (row position)")
+            continue
+        wanted = (
+            doc_row["estate_code"],
+            doc_row["group"],
+            doc_row["street"],
+            doc_row["band"],
+            doc_row["rank_in_group"],
+            doc_row["rank_overall"],
+        )
+        score_matches = (score is None and doc_row["score"] is None) or (
+            score is not None and doc_row["score"] is not None and score == Decimal(doc_row["score"])
+        )
+        if (
+            tuple(columns) != wanted
+            or quarter != release.quarter
+            or estate_code != doc_row["estate_code"]
+            or firm_code != doc_row["firm_credit_code"]
+            or not score_matches
+            or row != doc_row
+        ):
+            problems.append(f"小区 {doc_row['estate_code']} 的数据行与文档不符 (release row changed)")
     return problems
 
 

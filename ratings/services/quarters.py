@@ -10,8 +10,8 @@ from ratings.importing import ImportRefused
 from ratings.models import Estate, Firm, QuarterComputation, QuarterGrade, Scheme
 
 
-def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult, dict, dict]:
-    """Grade a quarter from the stored data without writing anything."""
+def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult, dict, dict, str]:
+    """Grade a quarter from the stored data without writing anything; also the digest of the inputs."""
     scheme_model = Scheme.objects.prefetch_related("criteria", "bands").for_quarter(quarter)
     if scheme_model is None:
         raise ImportRefused(message=f"{quarter} 没有适用的考核方案")
@@ -25,18 +25,52 @@ def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult
         prev_result = engine.grade_quarter(scheme, quarter=prev_q, estates=prev_inputs)
         previous = {g.code: engine.PreviousGrade(g.band, g.firm) for g in prev_result.grades}
     result = engine.grade_quarter(scheme, quarter=quarter, estates=inputs, previous=previous)
-    return scheme, result, estates, firms
+    digest = documents.inputs_digest(
+        scheme=scheme, estates=inputs, info=estates, firms=firms, previous=dict(sorted(previous.items()))
+    )
+    return scheme, result, estates, firms, digest
 
 
 @transaction.atomic
 def quarter_compute(*, quarter: str, user=None) -> QuarterComputation:
     """Store the provisional grades of a quarter, replacing an earlier computation of it.
 
-    Refused for a released quarter unless a correction is open (SPEC §9).
+    Refused while the quarter is in review, and for a released quarter unless a correction is
+    open (SPEC §4, §9).
     """
     if reason := selectors.quarter_lock_reason(quarter):
         raise ImportRefused(message=reason)
-    scheme, result, estates, firms = quarter_result(quarter=quarter)
+    return _compute(quarter=quarter, user=user)
+
+
+@transaction.atomic
+def quarter_freeze(*, quarter: str, user=None) -> QuarterComputation:
+    """Submitting to the committee freezes the computation (SPEC §4): computed afresh from the data
+    as it is now, with the digests of its inputs and of its document, and marked frozen. From then
+    on the quarter's data are locked (`quarter_lock_reason`) until the committee asks for changes,
+    and approval publishes exactly this document.
+    """
+    if reason := selectors.quarter_release_lock_reason(quarter):
+        raise ImportRefused(message=reason)
+    computation = _compute(quarter=quarter, user=user)
+    computation.frozen_at = timezone.now()
+    computation.frozen_by = user
+    computation.save(update_fields=["frozen_at", "frozen_by"])
+    log(
+        instance=computation,
+        action="ratings.freeze",
+        user=user,
+        data={
+            "quarter": quarter,
+            "inputs_digest": computation.inputs_digest,
+            "document_digest": computation.document_digest,
+        },
+    )
+    return computation
+
+
+def _compute(*, quarter: str, user) -> QuarterComputation:
+    scheme, result, estates, firms, inputs_digest = quarter_result(quarter=quarter)
     document = documents.quarter_document(scheme=scheme, result=result, estates=estates, firms=firms)
     scheme_model = Scheme.objects.get(code=scheme.code, version=scheme.version)
     computation, _ = QuarterComputation.objects.update_or_create(
@@ -46,6 +80,10 @@ def quarter_compute(*, quarter: str, user=None) -> QuarterComputation:
             "computed_at": timezone.now(),
             "computed_by": user,
             "document": document,
+            "inputs_digest": inputs_digest,
+            "document_digest": documents.digest_of(document),
+            "frozen_at": None,
+            "frozen_by": None,
         },
     )
     QuarterGrade.objects.filter(quarter=quarter).delete()

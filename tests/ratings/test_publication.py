@@ -17,6 +17,7 @@ from ratings.importing import ImportRefused
 from ratings.models import Appeal, AppendOnlyError, MonthlyScore, QuarterPage, Release
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
+from ratings.services.quarters import quarter_freeze
 from ratings.services.scores import scores_import
 from ratings.tabular import Table
 from tests.ratings.test_compute import FULL
@@ -50,7 +51,9 @@ def publish(quarter=Q, people=None):
     if people:
         publication.quarter_submit(quarter=quarter, user=people["editor"])
         return publication.quarter_approve(quarter=quarter, user=people["committee"], comment="同意")
+    # An administrator publishing directly: still only what was frozen at submission.
     page = publication.quarter_page_ensure(quarter=quarter)
+    quarter_freeze(quarter=quarter)
     page.save_revision().publish()
     return Release.objects.get(quarter=quarter, version=Release.objects.filter(quarter=quarter).count())
 
@@ -87,6 +90,7 @@ def test_verify_releases_accepts_an_honest_chain(quarter_data):
     out = io.StringIO()
     call_command("verify_releases", stdout=out)
     assert "全部 1 个发布版本" in out.getvalue()
+    assert Release.objects.get().digest in out.getvalue()  # the head digest, to publish elsewhere
 
 
 def test_verify_releases_names_a_release_tampered_with_raw_sql(quarter_data):
