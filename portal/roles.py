@@ -1,4 +1,7 @@
-"""The people who use the admin (SPEC §1) as Django groups with the permissions they need."""
+"""The people who use the admin (SPEC §1) as Django groups with the permissions they need.
+
+Every database gets these from the data migration portal/migrations/0004_roles.py; roles_ensure()
+grants the same rights again (the demo loader and tests call it; it is safe to run any time)."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -56,6 +59,7 @@ def roles_ensure() -> dict[str, Group]:
     firms.permissions.remove(*score_view, *publication_edit)
 
     _editor_page_permissions(editors)
+    _committee_page_permissions(committee)
     root_collection = Collection.get_first_root_node()
     for permission in Permission.objects.filter(
         content_type__app_label__in=["wagtaildocs", "wagtailimages"],
@@ -102,6 +106,20 @@ def _editor_page_permissions(editors: Group) -> None:
         GroupPagePermission.objects.get_or_create(
             group=editors, page=section, permission=page_perms["publish_page"]
         )
+
+
+def _committee_page_permissions(committee: Group) -> None:
+    """The committee publishes quarter pages by approving them (SPEC §4): Wagtail publishes an
+    approved page as the approving user, so the committee holds publish on the /ratings/ section."""
+    from ratings.models import RatingIndexPage
+
+    index = RatingIndexPage.objects.first()
+    if index is None:
+        return
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=["change_page", "publish_page"]
+    ):
+        GroupPagePermission.objects.get_or_create(group=committee, page=index, permission=permission)
 
 
 @transaction.atomic
