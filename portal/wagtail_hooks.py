@@ -1,0 +1,56 @@
+"""The portal's admin hooks: users whose name is on kept records are deactivated, never deleted
+(portal/users.py), whether deleted one at a time or in bulk."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from wagtail import hooks
+
+from portal.users import DEACTIVATE_ACTION, kept_records_text, user_deactivate, user_kept_records
+
+
+@hooks.register("register_log_actions")
+def register_user_log_actions(actions):
+    actions.register_action(DEACTIVATE_ACTION, "停用账号", "停用账号（署名在须保留的记录上，不能删除）")
+
+
+@hooks.register("before_delete_user")
+def keep_users_with_records(request, user):
+    """The confirmation page says the account will be deactivated; confirming deactivates it."""
+    records = user_kept_records(user=user)
+    if not records:
+        return None
+    why = f"用户“{user.get_username()}”署名在须长期保留的记录上（{kept_records_text(records)}），不能删除"
+    if request.method == "POST":
+        user_deactivate(user=user, by=request.user)
+        messages.warning(request, f"{why}；已停用该账号：不能再登录，记录仍署其名。")
+        return redirect("wagtailusers_users:index")
+    if user.is_active:
+        messages.warning(request, f"{why}。确认后将停用该账号（不能再登录），而不是删除。")
+    else:
+        messages.warning(request, f"{why}。该账号已停用，不能登录。")
+    return None
+
+
+@hooks.register("before_bulk_action")
+def keep_users_with_records_in_bulk(request, action_type, objects, action):
+    """Bulk delete: the users with kept records are deactivated, the others deleted as usual."""
+    if action_type != "delete" or not issubclass(action.model, get_user_model()):
+        return None
+    kept = {user: records for user in objects if (records := user_kept_records(user=user))}
+    if not kept:
+        return None
+    for user in kept:
+        user_deactivate(user=user, by=request.user)
+    deleted = [user for user in objects if user not in kept]
+    if deleted:
+        action.execute_action(deleted, **action.get_execution_context())
+        messages.success(request, action.get_success_message(len(deleted), 0))
+    names = "；".join(
+        f"“{user.get_username()}”（{kept_records_text(records)}）" for user, records in kept.items()
+    )
+    messages.warning(request, f"以下用户署名在须长期保留的记录上，不能删除，已停用：{names}。")
+    next_url = action.next_url
+    return redirect(reverse("wagtailusers_users:index") if next_url == request.path else next_url)
