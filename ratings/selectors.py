@@ -33,6 +33,11 @@ def quarter_in_review(quarter: str) -> bool:
     )
 
 
+def frozen_computation(quarter: str) -> QuarterComputation | None:
+    """The computation frozen when the quarter was last submitted to the committee, if any."""
+    return QuarterComputation.objects.filter(quarter=quarter, frozen_at__isnull=False).first()
+
+
 def quarter_release_lock_reason(quarter: str) -> str | None:
     """Why a released quarter's data may not change, or None (SPEC §4: released quarters are locked
     unless an editor has opened a correction)."""

@@ -156,7 +156,7 @@ def release_publish(
     correction = Correction.objects.select_for_update().filter(quarter=quarter, release__isnull=True).first()
     if latest and not correction:
         return latest
-    computation = QuarterComputation.objects.filter(quarter=quarter, frozen_at__isnull=False).first()
+    computation = selectors.frozen_computation(quarter)
     if computation is None or (correction and computation.frozen_at < correction.opened_at):
         raise ActionRefused(f"{quarter} 没有提交审批时冻结的结果：请先提交考评委员会审批")
     if documents.digest_of(computation.document) != computation.document_digest:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from portal.services import directory_pages_sync
 from ratings.models import Appeal, HotlineMonth, MonthlyScore, QuarterPage, Release
 from ratings.services.publication import correction_open, quarter_page_ensure
-from ratings.services.quarters import quarter_compute
+from ratings.services.quarters import quarter_compute, quarter_freeze
 from tests.factories import EstateFactory, FirmFactory, GroupFactory, ServiceContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,7 @@ def publish(quarter=Q):
     """Publish the quarter's page the way the committee's approval does: a release follows."""
     page = quarter_page_ensure(quarter=quarter)
     page.refresh_from_db()
+    quarter_freeze(quarter=quarter)  # what submitting does: approval publishes only a frozen result
     page.save_revision().publish()
     return Release.objects.filter(quarter=quarter).latest("version")
 

@@ -3,6 +3,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ratings import selectors
 from ratings.importing import ImportRefused
 from ratings.services.quarters import quarter_compute
 
@@ -18,8 +19,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, quarter, json: bool, **options):
         quarter = quarter.upper()
-        if not re.fullmatch(r"\d{4}Q[1-4]", quarter):
+        if not re.fullmatch(r"[0-9]{4}Q[1-4]", quarter):
             raise CommandError(f"季度应写作 2025Q1 的形式，实际为“{quarter}”")
+        frozen = selectors.frozen_computation(quarter) if selectors.quarter_in_review(quarter) else None
+        if json and frozen is not None:
+            # With the committee: nothing is recomputed; --json prints what they are reviewing.
+            self.stderr.write(f"{quarter} 正在审批中，输出的是提交审批时冻结的结果（未重新计算）")
+            self.stdout.write(_dumps(frozen.document))
+            return
         try:
             computation = quarter_compute(quarter=quarter)
         except ImportRefused as exc:
