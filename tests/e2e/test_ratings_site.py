@@ -3,6 +3,8 @@ and the committee's approval through Wagtail's own admin (SPEC §4, §7)."""
 
 import pytest
 
+from django.db import connection
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -54,3 +56,78 @@ def test_the_committee_approves_the_waiting_quarter_in_the_admin(page, site_url)
 
     release = Release.objects.defer("document").get(quarter="2026Q3")
     assert release.approved_by.username == "committee" and release.version == 1
+
+
+def _committee_on_the_review_page(page, site_url):
+    page.goto(site_url + "/admin/login/")
+    page.fill("input[name=username]", "committee")
+    page.fill("input[name=password]", "demo")
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url("**/admin/")
+    from ratings.models import QuarterPage
+
+    quarter_page = QuarterPage.objects.get(quarter="2026Q3")
+    edit_url = f"{site_url}/admin/pages/{quarter_page.pk}/edit/"
+    page.goto(edit_url)
+    return quarter_page, edit_url
+
+
+def _one_live_release_and_no_revision_after_it(quarter_page):
+    from ratings.models import QuarterPage, Release
+
+    assert Release.objects.filter(quarter="2026Q3").count() == 1
+    quarter_page = QuarterPage.objects.get(pk=quarter_page.pk)
+    assert quarter_page.live and not quarter_page.has_unpublished_changes
+    assert quarter_page.latest_revision_id == quarter_page.live_revision_id
+
+
+def test_one_click_on_approve_with_a_comment_after_a_while_publishes_once(page, site_url):
+    """Issue 8: the comment edited, 5 s on the page (autosave had time to fire), one click."""
+    quarter_page, edit_url = _committee_on_the_review_page(page, site_url)
+    responses = []
+    page.on("response", lambda r: responses.append((r.request.method, r.url, r.status)))
+    opener = page.locator("button[data-workflow-action-name=approve][data-workflow-action-modal-url]")
+    assert opener.count() == 1
+    opener.evaluate("button => button.click()")
+    comment = page.locator(".modal textarea").first
+    comment.fill("经考评委员会审议，同意发布。")
+    page.wait_for_timeout(5000)
+    with page.expect_navigation():
+        page.locator(".modal form button[type=submit], .modal form input[type=submit]").first.click()
+    page.wait_for_timeout(1000)
+    server_errors = [r for r in responses if r[2] >= 500]
+    assert not server_errors, server_errors
+    edit_posts = [r for r in responses if r[0] == "POST" and r[1].startswith(edit_url)]
+    assert len(edit_posts) == 1, edit_posts
+    _one_live_release_and_no_revision_after_it(quarter_page)
+    from wagtail.models import TaskState
+
+    approval = TaskState.objects.filter(status="approved").latest("finished_at")
+    assert approval.finished_by.username == "committee" and "同意发布" in approval.comment
+    assert page.goto(site_url + "/ratings/2026-q3/").status == 200
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the live server's in-memory SQLite is one shared connection; .ci/run runs this on PostgreSQL",
+)
+def test_two_concurrent_approve_posts_publish_once(page, site_url):
+    quarter_page, edit_url = _committee_on_the_review_page(page, site_url)
+    statuses = page.evaluate(
+        """async (url) => {
+            const form = document.querySelector('input[name=title]').form;
+            const make = () => {
+                const data = new FormData(form);
+                data.set('action-workflow-action', 'true');
+                data.set('workflow-action-name', 'approve');
+                data.set('workflow-action-extra-data', JSON.stringify({comment: '并发批准'}));
+                return fetch(url, {method: 'POST', body: data, redirect: 'manual', credentials: 'same-origin'});
+            };
+            const results = await Promise.all([make(), make()]);
+            return results.map(r => r.status);
+        }""",
+        edit_url,
+    )
+    assert all(status < 500 for status in statuses), statuses
+    _one_live_release_and_no_revision_after_it(quarter_page)
+    assert page.goto(site_url + "/ratings/2026-q3/").status == 200
