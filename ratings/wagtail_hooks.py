@@ -1,7 +1,9 @@
 """The rating domain in the Wagtail admin: the registry under 登记册; monthly scores, 12345 figures
 and the imports under 评级."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -37,8 +39,8 @@ class EstateViewSet(ModelViewSet):
     menu_label = "小区"
     add_view_class = admin_views.EstateCreateView
     edit_view_class = admin_views.EstateEditView
-    list_display = ["code", "name", "community", "group", "households"]
-    list_filter = ["street", "group", "community"]
+    list_display = ["code", "name", "community", "group", "households", "active"]
+    list_filter = ["street", "group", "community", "active"]
     search_fields = ["code", "name"]
     search_backend_name = None
     copy_view_enabled = False
@@ -47,6 +49,7 @@ class EstateViewSet(ModelViewSet):
         FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
         FieldRowPanel([FieldPanel("street"), FieldPanel("community"), FieldPanel("group")]),
         FieldRowPanel([FieldPanel("households"), FieldPanel("floor_area"), FieldPanel("build_year")]),
+        FieldPanel("active"),
     ]
 
 
@@ -305,3 +308,8 @@ hooks.register("before_edit_page", admin_review.quarter_page_edit_guard)
 hooks.register("before_delete_page", admin_review.page_delete_guard)
 hooks.register("before_unpublish_page", admin_review.page_unpublish_guard)
 hooks.register("before_bulk_action", admin_review.bulk_page_guard)
+
+
+@hooks.register("insert_editor_js")
+def quarter_editor_js():
+    return format_html('<script src="{}"></script>', static("js/quarter-editor.js"))

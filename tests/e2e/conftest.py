@@ -39,6 +39,18 @@ def _allow_orm_beside_playwright() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the browser tests use a database file, not Django's shared in-memory database:
+    the live server then answers each request on its own connection, waiting on SQLite's lock as a
+    real server does, so two requests at once behave as they would in production."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e-db") / "e2e.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser(_allow_orm_beside_playwright):
     if not CHROMIUM.exists():
         message = "Debian chromium not found at /usr/bin/chromium: apt-get install chromium"

@@ -3,8 +3,6 @@ and the committee's approval through Wagtail's own admin (SPEC §4, §7)."""
 
 import pytest
 
-from django.db import connection
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
@@ -81,23 +79,42 @@ def _one_live_release_and_no_revision_after_it(quarter_page):
     assert quarter_page.latest_revision_id == quarter_page.live_revision_id
 
 
-def test_one_click_on_approve_with_a_comment_after_a_while_publishes_once(page, site_url):
-    """Issue 8: the comment edited, 5 s on the page (autosave had time to fire), one click."""
+@pytest.fixture
+def slow_publication():
+    """A publication that takes 2 s on the server, as a city-scale quarter does: long enough for
+    the old page's timers (autosave every 500 ms) to fire while the approval is on its way."""
+    import time
+
+    from wagtail.signals import page_published
+
+    def slow(sender, **kwargs):
+        time.sleep(2)
+
+    page_published.connect(slow, dispatch_uid="e2e-slow-publication")
+    yield
+    page_published.disconnect(dispatch_uid="e2e-slow-publication")
+
+
+def test_one_click_on_approve_with_a_comment_after_a_while_publishes_once(page, site_url, slow_publication):
+    """Issue 8: on the review page a while (autosave armed), the comment written, one click."""
     quarter_page, edit_url = _committee_on_the_review_page(page, site_url)
-    responses = []
+    page.wait_for_timeout(3000)
+    responses, requests = [], []
     page.on("response", lambda r: responses.append((r.request.method, r.url, r.status)))
+    page.on("request", lambda r: requests.append((r.method, r.url)))
     opener = page.locator("button[data-workflow-action-name=approve][data-workflow-action-modal-url]")
     assert opener.count() == 1
     opener.evaluate("button => button.click()")
     comment = page.locator(".modal textarea").first
     comment.fill("经考评委员会审议，同意发布。")
     page.wait_for_timeout(5000)
-    with page.expect_navigation():
+    with page.expect_navigation(timeout=20_000):
         page.locator(".modal form button[type=submit], .modal form input[type=submit]").first.click()
     page.wait_for_timeout(1000)
     server_errors = [r for r in responses if r[2] >= 500]
     assert not server_errors, server_errors
-    edit_posts = [r for r in responses if r[0] == "POST" and r[1].startswith(edit_url)]
+    # Counted as the browser sends them: an autosave cut short by the navigation still reached the server.
+    edit_posts = [r for r in requests if r[0] == "POST" and r[1].startswith(edit_url)]
     assert len(edit_posts) == 1, edit_posts
     _one_live_release_and_no_revision_after_it(quarter_page)
     from wagtail.models import TaskState
@@ -107,10 +124,6 @@ def test_one_click_on_approve_with_a_comment_after_a_while_publishes_once(page, 
     assert page.goto(site_url + "/ratings/2026-q3/").status == 200
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="the live server's in-memory SQLite is one shared connection; .ci/run runs this on PostgreSQL",
-)
 def test_two_concurrent_approve_posts_publish_once(page, site_url):
     quarter_page, edit_url = _committee_on_the_review_page(page, site_url)
     statuses = page.evaluate(

@@ -412,3 +412,25 @@ def test_a_login_lockout_survives_a_publication(quarter_data, people, settings):
     assert login_locked(username="committee", address="10.0.0.9")
     publish(people=people)
     assert login_locked(username="committee", address="10.0.0.9")
+
+
+def test_an_estate_leaving_the_registry_is_marked_inactive_and_its_pages_and_plates_stay(
+    quarter_data, people, client, django_user_model
+):
+    from portal.services import directory_pages_sync
+    from ratings.models import Estate
+
+    directory_pages_sync(estates=Estate.objects.all())
+    publish(people=people)
+    estate = Estate.objects.get(code="E1")
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    # Deletion is refused even for an administrator: the estate has released plates and a page.
+    client.post(reverse("estates:delete", args=[estate.pk]))
+    assert Estate.objects.filter(pk=estate.pk).exists()
+    Estate.objects.filter(pk=estate.pk).update(active=False)
+    client.logout()
+    page = client.get(estate.page.url)
+    assert page.status_code == 200 and "该小区已退出登记" in page.content.decode()
+    plate = QuarterPage.objects.get(quarter=Q).url + f"plates/{estate.page.slug}/"
+    assert client.get(plate).status_code == 200
