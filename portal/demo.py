@@ -95,9 +95,6 @@ def contract_history_table() -> Table:
 def demo_load(*, stdout=None) -> None:
     """Load (or refresh) the whole demo; running it twice changes nothing."""
     roles = roles_ensure()
-    from ratings.services.publication import publication_permissions_ensure
-
-    publication_permissions_ensure()
     registry_import(table=registry_table())
     registry_import(table=contract_history_table())
     _accounts(roles)

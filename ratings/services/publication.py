@@ -17,7 +17,6 @@ from ratings.models import (
     Correction,
     Estate,
     Firm,
-    QuarterComputation,
     QuarterPage,
     RatingIndexPage,
     Release,
@@ -354,24 +353,3 @@ def _release_rows_problems(release: Release, document: dict) -> list[str]:
         ):
             problems.append(f"小区 {doc_row['estate_code']} 的数据行与文档不符 (release row changed)")
     return problems
-
-
-@transaction.atomic
-def publication_permissions_ensure() -> None:
-    """The committee publishes quarter pages (by approving them); nobody else may (SPEC §4).
-
-    Wagtail publishes an approved page as the approving user, so the committee group holds the
-    publish permission on the /ratings/ section; editors hold none there and can only submit.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    from wagtail.models import GroupPagePermission
-
-    index = RatingIndexPage.objects.first()
-    committee = Group.objects.filter(name=COMMITTEE_NAME).first()
-    if index is None or committee is None:
-        return
-    for permission in Permission.objects.filter(
-        content_type__app_label="wagtailcore", codename__in=["change_page", "publish_page"]
-    ):
-        GroupPagePermission.objects.get_or_create(group=committee, page=index, permission=permission)

@@ -24,7 +24,6 @@ REASON = "业主评价抽样只调查了 3 户，请复核"
 @pytest.fixture
 def people(street, django_user_model):  # noqa: F811
     roles = roles_ensure()
-    publication.publication_permissions_ensure()
     # The firm of each month, as the import stores it: E1–E3 are A's, E4 ends the quarter with B.
     MonthlyScore.objects.filter(estate__code__in=["E1", "E2", "E3"]).update(firm=street["firm_a"])
     MonthlyScore.objects.filter(estate__code="E4").update(firm=street["firm_b"])

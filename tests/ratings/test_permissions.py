@@ -91,7 +91,8 @@ MATRIX = [
     ("ratings_quarters:correction",    POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     # Outside the ratings app: pages and site settings stay out of firms' reach.
     ("wagtailadmin_pages:edit",        GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
-    ("wagtailadmin_explore",           GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
+    # The committee holds page rights on /ratings/ only (to approve quarters): the explorer sends it there.
+    ("wagtailadmin_explore",           GET,  "page",      (LOGIN, DENIED,  DENIED,  MOVED,  OK,     OK)),
     ("wagtailadmin_pages:add_subpage", GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
     ("wagtailadmin_pages:delete",      GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, DENIED, OK)),
     ("wagtailsettings:edit",           GET,  "settings",  (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),

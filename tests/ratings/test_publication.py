@@ -16,8 +16,7 @@ from ratings.errors import ActionRefused
 from ratings.importing import ImportRefused
 from ratings.models import Appeal, AppendOnlyError, MonthlyScore, QuarterPage, Release
 from ratings.services import appeals, publication
-from ratings.services.quarters import quarter_compute
-from ratings.services.quarters import quarter_freeze
+from ratings.services.quarters import quarter_compute, quarter_freeze
 from ratings.services.scores import scores_import
 from ratings.tabular import Table
 from tests.ratings.test_compute import FULL
@@ -30,7 +29,6 @@ Q = "2025Q1"
 @pytest.fixture
 def people(django_user_model):
     roles = roles_ensure()
-    publication.publication_permissions_ensure()
     editor = django_user_model.objects.create_user("ed", password="x")
     editor.groups.add(roles["editors"])
     committee = django_user_model.objects.create_user("co", password="x")
