@@ -293,6 +293,9 @@ def releases_verify() -> list[str]:
         if release.quarter not in live_quarters:
             problems.append(f"{name}: 该季度的公开页面不在线 (quarter page not live)")
         previous = release
+    released = set(Release.objects.values_list("quarter", flat=True).distinct())
+    for quarter in sorted(live_quarters - released):
+        problems.append(f"{quarter}: 页面在线但没有发布版本 (live quarter page without a release)")
     return problems
 
 

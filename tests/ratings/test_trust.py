@@ -434,3 +434,10 @@ def test_an_estate_leaving_the_registry_is_marked_inactive_and_its_pages_and_pla
     assert page.status_code == 200 and "该小区已退出登记" in page.content.decode()
     plate = QuarterPage.objects.get(quarter=Q).url + f"plates/{estate.page.slug}/"
     assert client.get(plate).status_code == 200
+
+
+def test_verify_releases_names_a_live_quarter_page_without_a_release(quarter_data):
+    page = publication.quarter_page_ensure(quarter=Q)
+    raw(f"UPDATE wagtailcore_page SET live = TRUE WHERE id = {page.pk}", [])
+    with pytest.raises(CommandError, match=f"{Q}: 页面在线但没有发布版本"):
+        call_command("verify_releases", stdout=io.StringIO(), stderr=io.StringIO())
