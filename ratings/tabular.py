@@ -3,12 +3,19 @@
 Everything here turns a file into a header and numbered rows of stripped strings, or refuses the
 file as a whole with a message in Chinese. Row numbers are as a spreadsheet shows them: the
 header is row 1.
+
+Rows are read one at a time and the reading stops as soon as the file breaks a cap, so a small
+file that claims a huge sheet (or holds one far cell) is refused in little time and memory: the
+header comes first (and may be checked by the caller before any data row is read), then at most
+`max_rows` rows of data in at most `max_columns` columns. Blank rows and trailing blank cells are
+what spreadsheets leave behind; they do not count.
 """
 
 import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +24,10 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other OLE files)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+DEFAULT_MAX_ROWS = 50_000  # rows of data, the header not counted
+DEFAULT_MAX_COLUMNS = 50
+SHEET_MAX_ROWS = 1_048_576  # the most rows an Excel worksheet can have
+BLANK_ROWS_PAST_THE_CAP = 1_000  # blank (formatted) rows tolerated after the last allowed row
 
 
 class FileRefused(Exception):
@@ -35,8 +46,16 @@ def read_table(
     filename: str,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_columns: int = DEFAULT_MAX_COLUMNS,
+    check_header: Callable[[tuple[str, ...]], None] | None = None,
 ) -> Table:
-    """Read CSV or XLSX bytes into a Table. The kind is decided by content; the name must agree."""
+    """Read CSV or XLSX bytes into a Table. The kind is decided by content; the name must agree.
+
+    `check_header(header)` runs as soon as the header is read, before any data row: it may raise
+    (FileRefused, or the caller's own refusal) to refuse unknown or missing columns early.
+    """
+    caps = _Caps(max_rows=max_rows, max_columns=max_columns, check_header=check_header)
     if len(data) > max_bytes:
         raise FileRefused(f"文件过大（{len(data) // 1024} KB），上限为 {max_bytes // 1024} KB")
     if not data.strip():
@@ -47,12 +66,19 @@ def read_table(
     if data.startswith(XLSX_MAGIC):
         if suffix not in {".xlsx", ""}:
             raise FileRefused(f"文件内容是 Excel 工作簿，但文件名是“{filename}”，请使用 .xlsx 扩展名")
-        return _read_xlsx(data, max_uncompressed=max_uncompressed)
+        return _read_xlsx(data, max_uncompressed=max_uncompressed, caps=caps)
     if suffix == ".xlsx":
         raise FileRefused("文件扩展名是 .xlsx，但内容不是 Excel 工作簿")
     if suffix not in {".csv", ".txt", ""}:
         raise FileRefused(f"不支持的文件类型“{suffix}”：请上传 .csv（UTF-8 编码）或 .xlsx 文件")
-    return _read_csv(data)
+    return _read_csv(data, caps=caps)
+
+
+@dataclass(frozen=True)
+class _Caps:
+    max_rows: int
+    max_columns: int
+    check_header: Callable[[tuple[str, ...]], None] | None
 
 
 def _decode_csv(data: bytes) -> str:
@@ -76,16 +102,15 @@ def _decode_csv(data: bytes) -> str:
     )
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, *, caps: _Caps) -> Table:
     text = _decode_csv(data)
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        return _table_from_records(csv.reader(io.StringIO(text, newline="")), caps=caps, convert=str)
     except csv.Error as exc:
         raise FileRefused(f"CSV 格式有误：{exc}") from None
-    return _table_from_records(records)
 
 
-def _read_xlsx(data: bytes, *, max_uncompressed: int) -> Table:
+def _read_xlsx(data: bytes, *, max_uncompressed: int, caps: _Caps) -> Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         uncompressed = sum(info.file_size for info in archive.infolist())
@@ -107,10 +132,26 @@ def _read_xlsx(data: bytes, *, max_uncompressed: int) -> Table:
         raise FileRefused(f"Excel 文件无法读取：{type(exc).__name__}") from None
     try:
         sheet = workbook.worksheets[0]
-        records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # The <dimension> a file declares is not to be trusted: "A1:XFD1048576" would make openpyxl
+        # pad every row to 16,384 cells and yield 1,048,576 rows. Without it each row is as wide as
+        # its last cell, and missing rows cost next to nothing.
+        sheet.reset_dimensions()
+        return _table_from_records(_parsed(sheet.iter_rows(values_only=True)), caps=caps, convert=_cell_text)
     finally:
         workbook.close()
-    return _table_from_records(records)
+
+
+def _parsed(rows: Iterable[Sequence]):
+    """The sheet's rows; a broken sheet shows itself only while they are parsed."""
+    iterator = iter(rows)
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl raises many kinds; all mean "cannot read this workbook"
+            raise FileRefused(f"Excel 文件无法读取：{type(exc).__name__}") from None
+        yield row
 
 
 def _cell_text(value) -> str:
@@ -128,17 +169,30 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _table_from_records(records: list[list[str]]) -> Table:
-    # Trailing blank rows and blank columns are what spreadsheets leave behind; ignore them.
-    while records and not any(str(c).strip() for c in records[-1]):
-        records.pop()
-    if not records:
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _used_width(record: Sequence) -> int:
+    """How many cells the record has up to its last non-blank one."""
+    width = len(record)
+    while width and _blank(record[width - 1]):
+        width -= 1
+    return width
+
+
+def _table_from_records(records: Iterable[Sequence], *, caps: _Caps, convert: Callable) -> Table:
+    """Header, then numbered rows of stripped text; refused as soon as a cap is broken."""
+    numbered = _within_sheet(enumerate(records, start=1))
+    first = next(numbered, None)
+    if first is None:
         raise FileRefused("文件是空的")
-    header = [str(c).strip().lstrip("\ufeff").lower() for c in records[0]]
-    while header and not header[-1]:
-        header.pop()
+    record = first[1]
+    header = [convert(c).strip().lstrip("\ufeff").lower() for c in record[: _used_width(record)]]
     if not header:
-        raise FileRefused("第 1 行应为列名（表头）")
+        raise FileRefused("第 1 行应为列名（表头），但第 1 行是空的")
+    if len(header) > caps.max_columns:
+        raise FileRefused(f"表头有 {len(header)} 列，最多 {caps.max_columns} 列：请删去多余的列")
     seen: set[str] = set()
     for name in header:
         if not name:
@@ -146,22 +200,52 @@ def _table_from_records(records: list[list[str]]) -> Table:
         if name in seen:
             raise FileRefused(f"表头中列名“{name}”出现了不止一次")
         seen.add(name)
+    if caps.check_header:
+        caps.check_header(tuple(header))
+
+    last_allowed = caps.max_rows + 1
+    blank_past_the_cap = 0
     rows = []
-    for number, record in enumerate(records[1:], start=2):
-        cells = [str(c).strip() for c in record]
-        if not any(cells):
+    for number, record in numbered:
+        width = _used_width(record)
+        if not width:
+            if number > last_allowed and len(record):
+                blank_past_the_cap += 1
+                if blank_past_the_cap > BLANK_ROWS_PAST_THE_CAP:
+                    raise FileRefused(
+                        f"文件最多 {caps.max_rows} 行数据（不含表头），但第 {last_allowed} 行之后还有"
+                        f"大量（带格式的）空行：请删去多余的行后重新导入"
+                    )
             continue
-        values = {"__extra__": "该行的数据比表头多"} if any(cells[len(header) :]) else {}
+        if number > last_allowed:
+            raise FileRefused(
+                f"文件最多 {caps.max_rows} 行数据（不含表头），第 {number} 行仍有内容："
+                "请删去多余的行，或分成几个文件导入"
+            )
+        cells = [convert(c).strip() for c in record[: min(width, len(header))]]
+        values = {"__extra__": "该行的数据比表头多"} if width > len(header) else {}
         cells += [""] * (len(header) - len(cells))
-        values.update(zip(header, cells, strict=False))
+        values.update(zip(header, cells, strict=True))
         rows.append((number, values))
     return Table(header=tuple(header), rows=tuple(rows))
 
 
+def _within_sheet(numbered):
+    for number, record in numbered:
+        if number > SHEET_MAX_ROWS:
+            raise FileRefused(f"文件超过 {SHEET_MAX_ROWS} 行（Excel 工作表的上限），无法导入：文件可能已损坏")
+        yield number, record
+
+
 def check_columns(table: Table, *, required: set[str], optional: set[str] = frozenset()) -> None:
     """Refuse unknown and missing columns by name (SPEC §9: order free, unknown columns refused)."""
-    columns = set(table.header)
-    unknown = [c for c in table.header if c not in required | optional]
+    check_header(table.header, required=required, optional=optional)
+
+
+def check_header(header: Sequence[str], *, required: set[str], optional: set[str] = frozenset()) -> None:
+    """`check_columns` for a header alone: usable as `read_table(check_header=...)`."""
+    columns = set(header)
+    unknown = [c for c in header if c not in required | optional]
     missing = sorted(required - columns)
     problems = []
     if unknown:
