@@ -3,8 +3,15 @@ spreadsheet row number and reason, and write nothing unless every row is good.""
 
 import datetime as dt
 import re
+import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, localcontext
+
+DEFAULT_ERRORS_SHOWN = 200  # bad rows listed; settings.PORTAL_IMPORT_MAX_ERRORS_SHOWN overrides
+DB_INT_MAX = 2_147_483_647  # the largest (Positive)IntegerField value every database holds
+MAX_NUMBER_LENGTH = 30  # characters in a number cell; no figure of the imports needs more
+PLAIN_NUMBER_RE = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 
 
 class RowProblem(ValueError):
@@ -30,10 +37,81 @@ class ImportRefused(Exception):
     def __init__(self, errors: list[RowError] | None = None, *, message: str = ""):
         self.errors = sorted(errors or [], key=lambda e: e.row)
         self.message = message
-        super().__init__(message or "\n".join(str(e) for e in self.errors))
+        super().__init__(message)
 
-    def lines(self) -> list[str]:
-        return ([self.message] if self.message else []) + [str(e) for e in self.errors]
+    def __str__(self) -> str:
+        return "\n".join(self.lines(people=True))
+
+    @property
+    def bad_rows(self) -> int:
+        """How many rows are bad (a row may have several reasons)."""
+        return len({e.row for e in self.errors})
+
+    def shown(self, limit: int | None = None) -> tuple[list[RowError], int]:
+        """The errors of the first `limit` bad rows, and how many more bad rows there are."""
+        limit = errors_shown() if limit is None else limit
+        rows: set[int] = set()
+        shown = []
+        for error in self.errors:
+            if error.row not in rows:
+                if len(rows) == limit:
+                    break
+                rows.add(error.row)
+            shown.append(error)
+        return shown, self.bad_rows - len(rows)
+
+    def lines(self, *, people: bool = False, limit: int | None = None) -> list[str]:
+        """The message, then the bad rows (capped): `row N: reason`, or `第 N 行：原因` for people."""
+        shown, hidden = self.shown(limit)
+        lines = [self.message] if self.message else []
+        lines += [e.for_people if people else str(e) for e in shown]
+        if hidden:
+            lines.append(hidden_rows_note(hidden))
+        return lines
+
+
+def errors_shown() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "PORTAL_IMPORT_MAX_ERRORS_SHOWN", DEFAULT_ERRORS_SHOWN)
+
+
+IMPORT_LOCK_KEY = 0x5247_494D  # "RGIM": the advisory lock that lets one import write at a time
+
+
+@contextmanager
+def import_transaction():
+    """The transaction of one import that writes, taken one at a time.
+
+    On PostgreSQL a transaction-level advisory lock queues concurrent imports, so each validates
+    and writes against what the previous one committed (two registries adding the same street
+    would otherwise collide on its unique name). SQLite has one writer at a time anyway: with
+    `transaction_mode=IMMEDIATE` (settings) the transaction waits for the write lock when it
+    starts, up to the busy timeout, and gives up with OperationalError ("database is locked").
+    """
+    from django.db import connection, transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        yield
+
+
+def busy_database_message(exc: Exception) -> str:
+    """What to tell people when the database refused the import's transaction (it was rolled back).
+
+    SQLite allows one writer at a time: a writer waits for the others (settings: the busy timeout)
+    and gives up with "database is locked" when they take too long.
+    """
+    text = str(exc).lower()
+    if any(word in text for word in ("locked", "busy", "deadlock", "serializ", "could not obtain lock")):
+        return "数据库正忙（另一项导入或操作正在写入数据），本次导入未写入任何数据：请稍后重试"
+    return f"数据库暂时无法完成导入（{exc}），未写入任何数据：请稍后重试"
+
+
+def hidden_rows_note(hidden: int) -> str:
+    return f"另有 {hidden} 行错误未列出（改正以上各行后重新导入，系统会继续列出其余错误）"
 
 
 @dataclass
@@ -74,15 +152,42 @@ class RowCollector:
             raise ImportRefused(self.errors)
 
 
-def parse_int(text: str, *, label: str, minimum: int | None = 0, maximum: int | None = None) -> int:
-    text = text.strip().replace(",", "")
-    if not re.fullmatch(r"[+-]?\d+", text):
-        # Excel sometimes writes whole numbers as 1200.0.
-        if re.fullmatch(r"[+-]?\d+\.0+", text):
-            text = text.split(".")[0]
-        else:
-            raise RowProblem(f"{label}应为整数，实际为“{text}”" if text else f"{label}不能为空")
-    value = int(text)
+def _number_text(text: str, *, label: str, minimum, kind: str = "数字（如 12 或 12.5）") -> tuple[str, bool]:
+    """The plain decimal digits of a number cell, and whether it had a minus sign, or RowProblem.
+
+    Only plain decimal notation is a number here: `12`, `12.5`. Full-width digits are normalised
+    (NFKC); exponents, digit separators (`1,5` `1_0`), signs other than a minus, other scripts'
+    digits and absurdly long numbers are bad rows, never guessed at.
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
+    if not text:
+        raise RowProblem(f"{label}不能为空")
+    shown = text if len(text) <= 30 else text[:30] + "…"
+    if len(text) > MAX_NUMBER_LENGTH:
+        raise RowProblem(f"{label}位数过多（{len(text)} 个字符），不是有效的数值：“{shown}”")
+    negative = text.startswith("-")
+    digits = text[1:].strip() if negative else text
+    if digits.startswith("+"):
+        raise RowProblem(f"{label}不要加正负号，实际为“{text}”")
+    if "," in digits:
+        raise RowProblem(
+            f"{label}不能含逗号（千位分隔符或小数逗号），请写成 1200 或 1.5 的形式，实际为“{text}”"
+        )
+    if not PLAIN_NUMBER_RE.fullmatch(digits):
+        raise RowProblem(f"{label}应为{kind}，实际为“{shown}”")
+    if negative and minimum is not None and minimum >= 0:
+        raise RowProblem(f"{label}不能小于 {minimum}（不能为负数），实际为“{text}”")
+    return digits, negative
+
+
+def parse_int(text: str, *, label: str, minimum: int | None = 0, maximum: int | None = DB_INT_MAX) -> int:
+    digits, negative = _number_text(text, label=label, minimum=minimum, kind="整数")
+    # Excel sometimes writes whole numbers as 1200.0.
+    whole, _, fraction = digits.partition(".")
+    if fraction.strip("0"):
+        raise RowProblem(f"{label}应为整数，实际为“{text.strip()}”")
+    value = -int(whole) if negative else int(whole)
+    value = value or 0  # never -0
     if minimum is not None and value < minimum:
         raise RowProblem(f"{label}不能小于 {minimum}，实际为 {value}")
     if maximum is not None and value > maximum:
@@ -98,22 +203,20 @@ def parse_decimal(
     minimum: Decimal | None = Decimal(0),
     maximum: Decimal | None = None,
 ) -> Decimal:
-    text = text.strip().replace(",", "")
-    if not text:
-        raise RowProblem(f"{label}不能为空")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise RowProblem(f"{label}应为数字，实际为“{text}”") from None
-    if not value.is_finite():
-        raise RowProblem(f"{label}应为数字，实际为“{text}”")
-    if value != value.quantize(Decimal(1).scaleb(-places)):
-        raise RowProblem(f"{label}最多保留 {places} 位小数，实际为 {text}")
-    if minimum is not None and value < minimum:
-        raise RowProblem(f"{label}不能小于 {minimum}，实际为 {text}")
-    if maximum is not None and value > maximum:
-        raise RowProblem(f"{label}不能大于 {maximum}，实际为 {text}")
-    return value.quantize(Decimal(1).scaleb(-places))
+    digits, negative = _number_text(text, label=label, minimum=minimum)
+    value = Decimal(digits)  # plain digits of bounded length: exact
+    if negative:
+        value = -value
+    step = Decimal(1).scaleb(-places)
+    with localcontext() as context:
+        context.prec = 2 * MAX_NUMBER_LENGTH  # quantize never runs out of digits
+        if value != value.quantize(step):
+            raise RowProblem(f"{label}最多保留 {places} 位小数，实际为 {value}")
+        if minimum is not None and value < minimum:
+            raise RowProblem(f"{label}不能小于 {minimum}，实际为 {value}")
+        if maximum is not None and value > maximum:
+            raise RowProblem(f"{label}不能大于 {maximum}，实际为 {value}")
+        return (value + 0).quantize(step)  # + 0: never -0.0
 
 
 def parse_date(text: str, *, label: str) -> dt.date:
@@ -134,8 +237,20 @@ def parse_month(text: str) -> str:
     return text
 
 
-def required_text(text: str, *, label: str, max_length: int) -> str:
+def clean_text(text: str, *, label: str, column: str = "") -> str:
+    """Whitespace runs (tabs, line breaks…) become one space; invisible control and format
+    characters (BEL, ESC, U+202E right-to-left override, zero-width spaces…) are refused: they
+    would reach public titles and pages as they are."""
     text = " ".join(text.split())
+    for char in text:
+        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            where = f"{label}（{column}）" if column else label
+            raise RowProblem(f"{where}含有不可见的控制字符（U+{ord(char):04X}），请在文件中删除后重新导入")
+    return text
+
+
+def required_text(text: str, *, label: str, max_length: int, column: str = "") -> str:
+    text = clean_text(text, label=label, column=column)
     if not text:
         raise RowProblem(f"{label}不能为空")
     if len(text) > max_length:

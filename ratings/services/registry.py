@@ -20,13 +20,14 @@ from ratings.importing import (
     ImportReport,
     RowCollector,
     RowProblem,
+    clean_text,
     parse_date,
     parse_decimal,
     parse_int,
     required_text,
 )
 from ratings.models import Community, Estate, Firm, Group, ServiceContract, Street
-from ratings.tabular import Table, check_columns
+from ratings.tabular import Table, check_header
 
 REGISTRY_COLUMNS = {
     "estate_code",
@@ -69,13 +70,12 @@ def registry_import(*, table: Table, user=None, dry_run: bool = False) -> Import
     With dry_run the same code runs inside a transaction that is rolled back, so the preview
     reports exactly what a real import would change.
     """
-    if set(table.header) & (REGISTRY_COLUMNS - CONTRACT_COLUMNS):
-        check_columns(table, required=REGISTRY_COLUMNS)
+    registry_header_check(table.header)
+    if _is_registry(table.header):
         rows = _validate_registry(table)
         apply = _apply_registry
         kind = "registry"
     else:
-        check_columns(table, required=CONTRACT_COLUMNS, optional=CONTRACT_OPTIONAL)
         rows = _validate_contracts(table)
         apply = _apply_contracts
         kind = "contracts"
@@ -85,6 +85,18 @@ def registry_import(*, table: Table, user=None, dry_run: bool = False) -> Import
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _is_registry(header) -> bool:
+    return bool(set(header) & (REGISTRY_COLUMNS - CONTRACT_COLUMNS))
+
+
+def registry_header_check(header) -> None:
+    """Refuse unknown and missing columns of either shape, as soon as the header is read."""
+    if _is_registry(header):
+        check_header(header, required=REGISTRY_COLUMNS)
+    else:
+        check_header(header, required=CONTRACT_COLUMNS, optional=CONTRACT_OPTIONAL)
 
 
 # --- the registry shape -----------------------------------------------------------------------
@@ -120,14 +132,16 @@ def _validate_registry(table: Table) -> list[RegistryRow]:
             errors.append(f"小区编码 {code} 与第 {seen[code]} 行重复")
         else:
             seen[code] = number
-        name = take(required_text, cells["estate_name"], label="小区名称", max_length=80)
-        street = take(required_text, cells["street"], label="街道", max_length=60)
-        community = take(required_text, cells["community"], label="社区", max_length=60)
-        group_name = cells["group"].strip()
+        name = take(
+            required_text, cells["estate_name"], label="小区名称", max_length=80, column="estate_name"
+        )
+        street = take(required_text, cells["street"], label="街道", max_length=60, column="street")
+        community = take(required_text, cells["community"], label="社区", max_length=60, column="community")
+        group_name = take(clean_text, cells["group"], label="分组", column="group")
         group = groups.get(group_name)
-        if not group_name:
+        if group_name == "":
             errors.append("分组不能为空")
-        elif group is None:
+        elif group_name and group is None:
             errors.append(f"分组“{group_name}”不存在（现有分组：{'、'.join(groups)}）")
         households = take(parse_int, cells["households"], label="户数", minimum=0, maximum=1_000_000)
         floor_area = take(
@@ -138,7 +152,9 @@ def _validate_registry(table: Table) -> list[RegistryRow]:
             build_year = take(
                 parse_int, cells["build_year"], label="建成年份", minimum=1900, maximum=this_year + 5
             )
-        firm_name = take(required_text, cells["firm_name"], label="企业名称", max_length=120)
+        firm_name = take(
+            required_text, cells["firm_name"], label="企业名称", max_length=120, column="firm_name"
+        )
         credit = normalize(cells["firm_credit_code"])
         if not credit:
             errors.append("统一社会信用代码不能为空")
@@ -330,7 +346,10 @@ def _validate_contracts(table: Table) -> list[ContractRow]:
                     errors.append("合同结束日期不能早于开始日期")
         except RowProblem as exc:
             errors.append(str(exc))
-        note = cells.get("note", "").strip()[:200]
+        try:
+            note = clean_text(cells.get("note", ""), label="备注", column="note")[:200]
+        except RowProblem as exc:
+            errors.append(str(exc))
         if not errors:
             new = ContractRow(number, estate, firm, start, end, note)
             clash = _overlap(new, existing.get(estate.pk, []), [r for r in rows if r.estate == estate])

@@ -4,6 +4,7 @@ Both keep the import contract of `ratings.importing`: every row validated first,
 named, one transaction, a preview that runs the same code and rolls back.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -14,9 +15,17 @@ from wagtail.log_actions import LogContext
 from ratings import engine
 from ratings.audit import log_bulk
 from ratings.bulk import update_rows
-from ratings.importing import ImportRefused, ImportReport, RowCollector, RowProblem, parse_decimal, parse_int
+from ratings.importing import (
+    ImportRefused,
+    ImportReport,
+    RowCollector,
+    RowProblem,
+    clean_text,
+    parse_decimal,
+    parse_int,
+)
 from ratings.models import Estate, HotlineMonth, MonthlyScore, Scheme, ServiceContract
-from ratings.tabular import Table, check_columns
+from ratings.tabular import Table, check_header
 
 HOTLINE_FIELDS = ("received", "responded", "resolved", "surveyed", "satisfied")
 HOTLINE_LABELS = {
@@ -157,7 +166,7 @@ def _loggable(values: dict) -> dict:
 def scores_import(*, table: Table, month: str, user=None, dry_run: bool = False) -> ImportReport:
     """Import one month's criterion scores. Values have one decimal place, 0 ≤ s ≤ max (SPEC §3)."""
     scheme = scheme_for_month(month).to_engine()
-    check_columns(table, required={"estate_code", *scheme.scored_codes}, optional={"veto", "veto_reason"})
+    check_header(table.header, **_score_columns(scheme))
     if lock := month_lock_error(month):
         raise ImportRefused(message=lock)
     rows = _validate_month_rows(table, lambda cells, errors: _score_values(cells, errors, scheme))
@@ -167,6 +176,20 @@ def scores_import(*, table: Table, month: str, user=None, dry_run: bool = False)
     return _run_month_import(
         MonthlyScore, rows, kind="scores", label="得分", month=month, user=user, dry_run=dry_run
     )
+
+
+def scores_header_check(month: str):
+    """A check of a scores file's header (`read_table(check_header=...)`): the month's criteria."""
+    columns = _score_columns(scheme_for_month(month).to_engine())
+
+    def check(header) -> None:
+        check_header(header, **columns)
+
+    return check
+
+
+def _score_columns(scheme: engine.Scheme) -> dict:
+    return {"required": {"estate_code", *scheme.scored_codes}, "optional": {"veto", "veto_reason"}}
 
 
 def _score_values(cells, errors: list[str], scheme: engine.Scheme) -> dict:
@@ -184,11 +207,15 @@ def _score_values(cells, errors: list[str], scheme: engine.Scheme) -> dict:
             scores[criterion.code] = str(value)
         except RowProblem as exc:
             errors.append(str(exc))
-    veto_text = cells.get("veto", "").strip()
-    reason = " ".join(cells.get("veto_reason", "").split())
+    veto_text = unicodedata.normalize("NFKC", cells.get("veto", "")).strip()
     if veto_text not in {"", "0", "1"}:
         errors.append(f"veto 只能为空、0 或 1，实际为“{veto_text}”")
     veto = veto_text == "1"
+    try:
+        reason = clean_text(cells.get("veto_reason", ""), label="否决原因", column="veto_reason")
+    except RowProblem as exc:
+        errors.append(str(exc))
+        return {"scores": scores, "veto": veto, "veto_reason": ""}
     if veto and not reason:
         errors.append("一票否决必须填写否决原因（veto_reason）")
     elif not veto and reason:
@@ -218,14 +245,23 @@ def month_firms(estate_ids, month: str) -> dict[int, int | None]:
 
 def hotline_import(*, table: Table, month: str, user=None, dry_run: bool = False) -> ImportReport:
     """Import one month's 12345 figures; whole numbers obeying SPEC §3's validity rules."""
-    scheme_for_month(month)  # a month without a scheme cannot be scored
-    check_columns(table, required={"estate_code", *HOTLINE_FIELDS})
+    hotline_header_check(month)(table.header)
     if lock := month_lock_error(month):
         raise ImportRefused(message=lock)
     rows = _validate_month_rows(table, _hotline_values)
     return _run_month_import(
         HotlineMonth, rows, kind="hotline", label="12345 数据", month=month, user=user, dry_run=dry_run
     )
+
+
+def hotline_header_check(month: str):
+    """A check of a hotline file's header (`read_table(check_header=...)`)."""
+    scheme_for_month(month)  # a month without a scheme cannot be scored
+
+    def check(header) -> None:
+        check_header(header, required={"estate_code", *HOTLINE_FIELDS})
+
+    return check
 
 
 def _hotline_values(cells, errors: list[str]) -> dict:
