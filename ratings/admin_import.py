@@ -11,14 +11,20 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError
 from django.utils import timezone
 
-from ratings.importing import ImportRefused, ImportReport
+from ratings.importing import (
+    ImportRefused,
+    ImportReport,
+    busy_database_message,
+    hidden_rows_note,
+    import_transaction,
+)
 from ratings.models import ImportBatch
 from ratings.models.scores import validate_month
-from ratings.services.registry import registry_import
-from ratings.services.scores import hotline_import, scores_import
+from ratings.services.registry import registry_header_check, registry_import
+from ratings.services.scores import hotline_header_check, hotline_import, scores_header_check, scores_import
 from ratings.tabular import FileRefused, read_table
 
 PREVIEW_CHANGES_SHOWN = 200
@@ -78,7 +84,10 @@ class Preview:
 
     report: ImportReport | None = None
     message: str = ""  # file-level refusal
-    row_errors: list[str] = field(default_factory=list)  # "第 N 行：原因"
+    row_errors: list[str] = field(default_factory=list)  # "第 N 行：原因", every one
+    row_errors_shown: list[str] = field(default_factory=list)  # those of the first bad rows
+    bad_rows: int = 0  # how many rows are bad
+    bad_rows_hidden: int = 0  # bad rows not shown (settings.PORTAL_IMPORT_MAX_ERRORS_SHOWN)
 
     @property
     def refused(self) -> bool:
@@ -92,6 +101,21 @@ class Preview:
     def changes_hidden(self) -> int:
         return max(0, len(self.report.changes) - PREVIEW_CHANGES_SHOWN) if self.report else 0
 
+    @property
+    def bad_rows_note(self) -> str:
+        return hidden_rows_note(self.bad_rows_hidden) if self.bad_rows_hidden else ""
+
+    @classmethod
+    def refusal(cls, exc: ImportRefused) -> "Preview":
+        shown, hidden = exc.shown()
+        return cls(
+            message=exc.message,
+            row_errors=[e.for_people for e in exc.errors],
+            row_errors_shown=[e.for_people for e in shown],
+            bad_rows=exc.bad_rows,
+            bad_rows_hidden=hidden,
+        )
+
 
 def _run(*, kind: str, month: str, data: bytes, filename: str, user, dry_run: bool) -> ImportReport:
     table = read_table(
@@ -99,11 +123,25 @@ def _run(*, kind: str, month: str, data: bytes, filename: str, user, dry_run: bo
         filename=filename,
         max_bytes=settings.PORTAL_IMPORT_MAX_BYTES,
         max_uncompressed=settings.PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES,
+        max_rows=settings.PORTAL_IMPORT_MAX_ROWS,
+        max_columns=settings.PORTAL_IMPORT_MAX_COLUMNS,
+        check_header=_header_check(kind, month),
     )
     if kind == "registry":
         return registry_import(table=table, user=user, dry_run=dry_run)
     service = {"scores": scores_import, "hotline": hotline_import}[kind]
     return service(table=table, month=month, user=user, dry_run=dry_run)
+
+
+def _header_check(kind: str, month: str):
+    """The check of the file's header, run before any of its rows is read."""
+    if kind == "registry":
+        return registry_header_check
+    header_check = {
+        "scores": scores_header_check,
+        "hotline": hotline_header_check,
+    }[kind]
+    return lambda header: header_check(month)(header)
 
 
 def import_preview(*, kind: str, month: str, data: bytes, filename: str, user) -> Preview:
@@ -115,7 +153,9 @@ def import_preview(*, kind: str, month: str, data: bytes, filename: str, user) -
     except FileRefused as exc:
         return Preview(message=str(exc))
     except ImportRefused as exc:
-        return Preview(message=exc.message, row_errors=[e.for_people for e in exc.errors])
+        return Preview.refusal(exc)
+    except OperationalError as exc:  # the dry run's transaction was rolled back
+        return Preview(message=busy_database_message(exc))
 
 
 def import_batch_create(*, kind: str, month: str, data: bytes, filename: str, user) -> ImportBatch:
@@ -146,20 +186,24 @@ def import_batch_apply(*, batch: ImportBatch, user) -> ImportReport:
     The batch is claimed with a conditional update inside the import's transaction, so two
     confirmations racing each other cannot both import it.
     """
-    with transaction.atomic():
-        claimed = ImportBatch.objects.filter(pk=batch.pk, applied_at__isnull=True).update(
-            applied_at=timezone.now()
-        )
-        if not claimed:
-            raise BatchAlreadyApplied
-        report = _run(
-            kind=batch.kind,
-            month=batch.month,
-            data=bytes(batch.data),
-            filename=batch.filename,
-            user=user,
-            dry_run=False,
-        )
-        ImportBatch.objects.filter(pk=batch.pk).update(summary=report.summary())
+    try:
+        with import_transaction():
+            claimed = ImportBatch.objects.filter(pk=batch.pk, applied_at__isnull=True).update(
+                applied_at=timezone.now()
+            )
+            if not claimed:
+                raise BatchAlreadyApplied
+            report = _run(
+                kind=batch.kind,
+                month=batch.month,
+                data=bytes(batch.data),
+                filename=batch.filename,
+                user=user,
+                dry_run=False,
+            )
+            ImportBatch.objects.filter(pk=batch.pk).update(summary=report.summary())
+    except OperationalError as exc:
+        # Rolled back, the claim with it: the batch may be confirmed again later.
+        raise ImportRefused(message=busy_database_message(exc)) from None
     batch.refresh_from_db(fields=["applied_at", "summary"])
     return report

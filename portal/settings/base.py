@@ -94,6 +94,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Server-side binding: psycopg sends parameters apart from the SQL instead of quoting
     # 10,000 JSON documents on the client (measured by `make bench`: compute_quarter 10.8 s → 8.5 s).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite has one writer at a time. IMMEDIATE takes the write lock when a transaction starts, so
+    # concurrent imports queue up (up to the timeout, in seconds) instead of failing with "database
+    # is locked" when a reader tries to become a writer; what still times out is refused cleanly.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30")), transaction_mode="IMMEDIATE"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,6 +169,11 @@ PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
 )
 PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# An import file holds at most this many rows of data (header not counted) and columns; reading
+# stops at the first row past the cap. Refused imports list the first N bad rows and count the rest.
+PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "50000"))
+PORTAL_IMPORT_MAX_COLUMNS = int(os.environ.get("PORTAL_IMPORT_MAX_COLUMNS", "50"))
+PORTAL_IMPORT_MAX_ERRORS_SHOWN = int(os.environ.get("PORTAL_IMPORT_MAX_ERRORS_SHOWN", "200"))
 
 # Login throttling (portal/security.py): counts live in the shared cache. The backend applies it
 # to every password check (admin, /_util/login/, the API's HTTP Basic); the form explains it.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ratings.services.registry import registry_import
+from ratings.services.registry import registry_header_check, registry_import
 
 from ._importing import run_import
 
@@ -13,4 +13,4 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只预览将发生的变化，不写入")
 
     def handle(self, *args, file, dry_run, **options):
-        run_import(self, registry_import, path=file, dry_run=dry_run)
+        run_import(self, registry_import, path=file, dry_run=dry_run, header_check=registry_header_check)
