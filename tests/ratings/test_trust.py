@@ -221,7 +221,7 @@ def test_a_stale_copy_of_the_page_cannot_unpublish_a_released_quarter(quarter_da
     assert QuarterPage.objects.get(quarter=Q).live
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite serialises writers in one process; real row locks need PostgreSQL",
