@@ -70,7 +70,7 @@ def _run(args: argparse.Namespace, tmpdir: Path | None) -> int:
     from django.core.management import call_command
 
     from bench.runner import Options, run
-    from ratings.importing import ImportRefused
+    from core.errors import ImportRefused
     from ratings.models import Estate
 
     print(

@@ -83,9 +83,9 @@ def _profile(name: str, func: Callable, options: Options, out: TextIO) -> None:
 def run(options: Options, out: TextIO = sys.stdout) -> list[Step]:
     """Generate the city, time every step, print the table; returns the steps."""
     from bench import city as citymod
+    from core.tabular import read_table
     from ratings.services.quarters import quarter_compute
     from ratings.services.scores import hotline_import, scores_import
-    from ratings.tabular import read_table
 
     size = citymod.CitySize(
         estates=options.estates,

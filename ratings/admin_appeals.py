@@ -26,9 +26,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import policy_registry
 
+from core.errors import ActionRefused
 from ratings import engine, selectors
 from ratings.admin_views import MonthlyScoreInspectView, _breadcrumbs
-from ratings.errors import ActionRefused
 from ratings.models import Appeal, MonthlyScore, Scheme
 from ratings.models.scheme import SchemeCriterion
 from ratings.permissions import user_firm_ids, user_is_firm_scoped

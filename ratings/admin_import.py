@@ -14,18 +14,13 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.utils import timezone
 
-from ratings.importing import (
-    ImportRefused,
-    ImportReport,
-    busy_database_message,
-    hidden_rows_note,
-    import_transaction,
-)
+from core.errors import FileRefused, ImportRefused, hidden_rows_note
+from core.importing import ImportReport, busy_database_message, import_transaction
+from core.tabular import read_table
 from ratings.models import ImportBatch
 from ratings.models.scores import validate_month
 from ratings.services.registry import registry_header_check, registry_import
 from ratings.services.scores import hotline_header_check, hotline_import, scores_header_check, scores_import
-from ratings.tabular import FileRefused, read_table
 
 PREVIEW_CHANGES_SHOWN = 200
 MONTHLY_KINDS = {"scores", "hotline"}

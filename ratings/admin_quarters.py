@@ -16,10 +16,9 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
+from core.errors import ActionRefused, ImportRefused
 from ratings import selectors
 from ratings.admin_views import _breadcrumbs
-from ratings.errors import ActionRefused
-from ratings.importing import ImportRefused
 from ratings.models import Correction, Release
 from ratings.permissions import user_is_firm_scoped
 from ratings.services.publication import correction_open, quarter_submit

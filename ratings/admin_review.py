@@ -16,9 +16,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from core.errors import ActionRefused, ImportRefused
 from ratings import selectors
-from ratings.errors import ActionRefused
-from ratings.importing import ImportRefused
 from ratings.models import QuarterPage
 from ratings.services.publication import ALREADY_DECIDED, APPROVED, quarter_review
 

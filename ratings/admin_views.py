@@ -29,6 +29,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permissions import policy_registry
 
+from core.errors import FileRefused, ImportRefused
 from portal.services import directory_pages_sync
 from ratings import engine
 from ratings.admin_import import (
@@ -39,9 +40,7 @@ from ratings.admin_import import (
     import_batch_preview,
     import_preview,
 )
-from ratings.importing import ImportRefused
 from ratings.models import Estate, HotlineMonth, ImportBatch, MonthlyScore, Scheme
-from ratings.tabular import FileRefused
 
 IMPORT_PERMISSION = "ratings.import_scores"
 

@@ -8,8 +8,8 @@ every estate is green (red list), one estate with too few assessed months (pendi
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.tabular import Table
 from ratings import engine, selectors
-from ratings.tabular import Table
 
 FIRST_MONTH = "2024-10"
 MONTHS = 24

@@ -32,7 +32,7 @@ def on_page_published(sender, instance, revision=None, **kwargs):
 def refuse_protected_page_delete(sender, instance, **kwargs):
     from wagtail.models import Page
 
-    from ratings.errors import PageProtected
+    from core.errors import PageProtected
     from ratings.selectors import page_protection_reason
 
     if isinstance(instance, Page) and (reason := page_protection_reason(instance)):
@@ -42,7 +42,7 @@ def refuse_protected_page_delete(sender, instance, **kwargs):
 def refuse_protected_page_unpublish(sender, instance, update_fields=None, **kwargs):
     from wagtail.models import Page
 
-    from ratings.errors import PageProtected
+    from core.errors import PageProtected
     from ratings.models import QuarterPage
     from ratings.selectors import page_protection_reason
 

@@ -9,10 +9,10 @@ import pytest
 
 from bench.__main__ import parse_args
 from bench.runner import Options, print_table, run
+from core.tabular import read_table
 from ratings.credit_code import credit_code_error
 from ratings.models import Estate, Firm, HotlineMonth, MonthlyScore, QuarterGrade, ServiceContract
 from ratings.services.scores import hotline_import, scores_import
-from ratings.tabular import read_table
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 INSTALLED_APPS = [
     "portal",
+    "core",
     "ratings",
     "cases",
     "wagtail.contrib.forms",

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ratings', '0009_freeze_at_submission'),
+        ("ratings", "0009_freeze_at_submission"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='estate',
-            name='active',
-            field=models.BooleanField(default=True, help_text='小区退出登记（拆除、合并等）后取消勾选；其页面、历史评级和挂牌仍然保留', verbose_name='在册'),
+            model_name="estate",
+            name="active",
+            field=models.BooleanField(
+                default=True,
+                help_text="小区退出登记（拆除、合并等）后取消勾选；其页面、历史评级和挂牌仍然保留",
+                verbose_name="在册",
+            ),
         ),
     ]

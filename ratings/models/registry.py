@@ -109,7 +109,9 @@ class Estate(models.Model):
     # An estate is never deleted once it has a released plate (SPEC §4): it leaves the registry by
     # being marked inactive, and its page, plates and printed QR codes keep working.
     active = models.BooleanField(
-        "在册", default=True, help_text="小区退出登记（拆除、合并等）后取消勾选；其页面、历史评级和挂牌仍然保留"
+        "在册",
+        default=True,
+        help_text="小区退出登记（拆除、合并等）后取消勾选；其页面、历史评级和挂牌仍然保留",
     )
 
     class Meta:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
+from core.errors import ActionRefused, RowProblem
+from core.importing import parse_decimal
 from ratings import engine, selectors
-from ratings.errors import ActionRefused
-from ratings.importing import RowProblem, parse_decimal
 from ratings.models import Appeal, Firm, MonthlyScore, Scheme
 
 

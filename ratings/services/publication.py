@@ -11,8 +11,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
+from core.errors import ActionRefused
 from ratings import documents, selectors
-from ratings.errors import ActionRefused
 from ratings.models import (
     Correction,
     Estate,

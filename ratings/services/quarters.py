@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
+from core.errors import ImportRefused
 from ratings import documents, engine, selectors
-from ratings.importing import ImportRefused
 from ratings.models import Estate, Firm, QuarterComputation, QuarterGrade, Scheme
 
 

@@ -15,19 +15,19 @@ from django.utils import timezone
 
 from wagtail.log_actions import LogContext, log
 
-from ratings.credit_code import credit_code_error, normalize
-from ratings.importing import (
+from core.errors import RowProblem
+from core.importing import (
     ImportReport,
     RowCollector,
-    RowProblem,
     clean_text,
     parse_date,
     parse_decimal,
     parse_int,
     required_text,
 )
+from core.tabular import Table, check_header
+from ratings.credit_code import credit_code_error, normalize
 from ratings.models import Community, Estate, Firm, Group, ServiceContract, Street
-from ratings.tabular import Table, check_header
 
 REGISTRY_COLUMNS = {
     "estate_code",

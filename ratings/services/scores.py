@@ -12,20 +12,13 @@ from django.utils import timezone
 
 from wagtail.log_actions import LogContext
 
+from core.audit import log_bulk
+from core.bulk import update_rows
+from core.errors import ImportRefused, RowProblem
+from core.importing import ImportReport, RowCollector, clean_text, parse_decimal, parse_int
+from core.tabular import Table, check_header
 from ratings import engine
-from ratings.audit import log_bulk
-from ratings.bulk import update_rows
-from ratings.importing import (
-    ImportRefused,
-    ImportReport,
-    RowCollector,
-    RowProblem,
-    clean_text,
-    parse_decimal,
-    parse_int,
-)
 from ratings.models import Estate, HotlineMonth, MonthlyScore, Scheme, ServiceContract
-from ratings.tabular import Table, check_header
 
 HOTLINE_FIELDS = ("received", "responded", "resolved", "surveyed", "satisfied")
 HOTLINE_LABELS = {

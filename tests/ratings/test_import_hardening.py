@@ -22,8 +22,9 @@ from django.urls import reverse
 
 from wagtail.models import ModelLogEntry
 
+from core.errors import FileRefused
+from core.tabular import read_table
 from ratings.models import Estate, Firm, HotlineMonth, ImportBatch, MonthlyScore
-from ratings.tabular import FileRefused, read_table
 from tests.factories import EstateFactory, ServiceContractFactory
 from tests.ratings.conftest import csv_bytes, xlsx_bytes
 from tests.ratings.test_admin_imports import signed_in, text, upload

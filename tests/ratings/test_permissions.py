@@ -339,8 +339,8 @@ def test_firm_groups_hold_no_model_permission_so_wagtail_shows_firms_no_other_fi
 ):
     from django.contrib.auth.models import Group
 
+    from core.tabular import read_table
     from ratings.services.scores import scores_import
-    from ratings.tabular import read_table
 
     roles_ensure()  # idempotent, and strips a score permission a firm group must not hold
     firm_groups = Group.objects.filter(firm__isnull=False) | Group.objects.filter(name="物业企业")

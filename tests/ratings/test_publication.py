@@ -11,14 +11,13 @@ from django.db import connection
 
 from wagtail.models import ModelLogEntry
 
+from core.errors import ActionRefused, ImportRefused
+from core.tabular import Table
 from portal.roles import COMMITTEE, firm_account_group_ensure, roles_ensure
-from ratings.errors import ActionRefused
-from ratings.importing import ImportRefused
 from ratings.models import Appeal, AppendOnlyError, MonthlyScore, QuarterPage, Release
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute, quarter_freeze
 from ratings.services.scores import scores_import
-from ratings.tabular import Table
 from tests.ratings.test_compute import FULL
 
 pytestmark = pytest.mark.django_db

@@ -14,15 +14,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.urls import reverse
 
+from core.errors import ActionRefused, ImportRefused, PageProtected
+from core.tabular import Table
 from portal.security import login_failure_record, login_locked
 from ratings import selectors
-from ratings.errors import ActionRefused, PageProtected
-from ratings.importing import ImportRefused
 from ratings.models import Appeal, MonthlyScore, QuarterComputation, QuarterPage, Release
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
 from ratings.services.scores import scores_import
-from ratings.tabular import Table
 from tests.ratings.test_compute import street  # noqa: F401  (fixture)
 from tests.ratings.test_publication import Q, firm_users, people, publish, quarter_data  # noqa: F401
 

@@ -3,8 +3,8 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import ImportRefused
 from ratings import selectors
-from ratings.importing import ImportRefused
 from ratings.services.quarters import quarter_compute
 
 

@@ -1,6 +1,5 @@
+from core.commands import MonthlyImportCommand
 from ratings.services.scores import hotline_header_check, hotline_import
-
-from ._importing import MonthlyImportCommand
 
 
 class Command(MonthlyImportCommand):

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from core.commands import run_import
 from ratings.services.registry import registry_header_check, registry_import
-
-from ._importing import run_import
 
 
 class Command(BaseCommand):

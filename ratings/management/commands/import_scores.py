@@ -1,6 +1,5 @@
+from core.commands import MonthlyImportCommand
 from ratings.services.scores import scores_header_check, scores_import
-
-from ._importing import MonthlyImportCommand
 
 
 class Command(MonthlyImportCommand):

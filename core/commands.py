@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
 
-from ratings.importing import ImportRefused, busy_database_message, import_transaction, parse_month
-from ratings.tabular import FileRefused, read_table
+from core.errors import FileRefused, ImportRefused
+from core.importing import busy_database_message, import_transaction, parse_month
+from core.tabular import read_table
 
 
 def read_file_table(path: str, *, check_header=None):

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from core.errors import FileRefused
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls (and other OLE files)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -28,10 +30,6 @@ DEFAULT_MAX_ROWS = 50_000  # rows of data, the header not counted
 DEFAULT_MAX_COLUMNS = 50
 SHEET_MAX_ROWS = 1_048_576  # the most rows an Excel worksheet can have
 BLANK_ROWS_PAST_THE_CAP = 1_000  # blank (formatted) rows tolerated after the last allowed row
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """No models: reading tabular files, the row contract of imports, the exceptions, bulk writes
+    and audit helpers that every domain app shares (the bottom layer of the house)."""
+
+    name = "core"
+    verbose_name = "公共组件"
