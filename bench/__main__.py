@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace, tmpdir: Path | None) -> int:
 
     from bench.runner import Options, run
     from core.errors import ImportRefused
-    from ratings.models import Estate
+    from registry.models import Estate
 
     print(
         f"Migrating the benchmark database ({'temporary SQLite' if tmpdir else 'BENCH_DATABASE_URL'})…",

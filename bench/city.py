@@ -21,18 +21,9 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 
 from ratings import engine
-from ratings.credit_code import ALPHABET, make_code
-from ratings.models import (
-    Community,
-    Estate,
-    Firm,
-    Group,
-    HotlineMonth,
-    MonthlyScore,
-    Scheme,
-    ServiceContract,
-    Street,
-)
+from ratings.models import HotlineMonth, MonthlyScore, Scheme
+from registry.credit_code import ALPHABET, make_code
+from registry.models import Community, Estate, Firm, Group, ServiceContract, Street
 
 # The five groups of migration 0002, with how each group's quality differs from the city's.
 GROUP_SHIFT = {"商品房": 0.03, "老旧小区": -0.05, "房改房": -0.02, "保障房": 0.0, "回迁房": -0.01}

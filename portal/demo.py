@@ -12,9 +12,9 @@ from wagtail.models import Site
 from core.tabular import Table
 from portal.models import PortalSettings
 from portal.roles import COMMITTEE, EDITORS, FIRMS, firm_account_group_ensure, roles_ensure
-from ratings.credit_code import make_code
-from ratings.models import Firm
-from ratings.services.registry import registry_import
+from registry.credit_code import make_code
+from registry.models import Firm
+from registry.services import registry_import
 
 DEMO_PASSWORD = "demo"
 STREET = "青榕街道"

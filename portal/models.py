@@ -1,17 +1,13 @@
 """The site shell: home page, the public directory of estates and firms, site settings."""
 
-from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from portal import selectors
-
-DIRECTORY_PAGE_SIZE = 20
+from registry import selectors
 
 
 @register_setting(icon="site")
@@ -73,104 +69,6 @@ class HomePage(Page):
         return context
 
 
-class EstateIndexPage(Page):
-    """/estates/: every estate, filterable by street, community and group."""
-
-    intro = models.CharField("导语", max_length=200, blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["portal.HomePage"]
-    subpage_types = ["portal.EstatePage"]
-    max_count = 1
-    template = "portal/estate_index_page.html"
-
-    class Meta:
-        verbose_name = "小区目录"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        filterset = selectors.estate_directory_filter(data=request.GET, index_page=self)
-        page_obj = _paginate(request, filterset.qs)
-        context.update(
-            filterset=filterset,
-            page_obj=page_obj,
-            estates=selectors.estate_rows(page_obj.object_list),
-            query_string=_query_string_without_page(request),
-        )
-        return context
-
-
-class EstatePage(Page):
-    """One estate's public record; created and kept in step with the registry by the import."""
-
-    estate = models.OneToOneField(
-        "ratings.Estate", verbose_name="小区", on_delete=models.PROTECT, related_name="page"
-    )
-    body = RichTextField("补充说明", blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("estate"), FieldPanel("body")]
-    parent_page_types = ["portal.EstateIndexPage"]
-    subpage_types: list[str] = []
-    template = "portal/estate_page.html"
-
-    class Meta:
-        verbose_name = "小区页面"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.estate_detail(estate_id=self.estate_id))
-        return context
-
-
-class FirmIndexPage(Page):
-    """/firms/: every property firm with the estates it manages now."""
-
-    intro = models.CharField("导语", max_length=200, blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["portal.HomePage"]
-    subpage_types = ["portal.FirmPage"]
-    max_count = 1
-    template = "portal/firm_index_page.html"
-
-    class Meta:
-        verbose_name = "物业企业目录"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        query = request.GET.get("q", "").strip()[:100]
-        page_obj = _paginate(request, selectors.firm_directory(index_page=self, query=query))
-        context.update(
-            page_obj=page_obj,
-            firms=selectors.firm_rows(page_obj.object_list),
-            query=query,
-            query_string=_query_string_without_page(request),
-        )
-        return context
-
-
-class FirmPage(Page):
-    """One firm's public record: the estates it manages and has managed."""
-
-    firm = models.OneToOneField(
-        "ratings.Firm", verbose_name="物业企业", on_delete=models.PROTECT, related_name="page"
-    )
-    body = RichTextField("企业简介", blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("firm"), FieldPanel("body")]
-    parent_page_types = ["portal.FirmIndexPage"]
-    subpage_types: list[str] = []
-    template = "portal/firm_page.html"
-
-    class Meta:
-        verbose_name = "物业企业页面"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.firm_detail(firm_id=self.firm_id))
-        return context
-
-
 class StandardPage(Page):
     """A plain page (about, how the rating works, field descriptions…)."""
 
@@ -182,20 +80,3 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = "普通页面"
-
-
-def _paginate(request, queryset):
-    paginator = Paginator(queryset, DIRECTORY_PAGE_SIZE)
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        number = 1
-    if number < 1 or (number > paginator.num_pages and number != 1):
-        raise Http404("没有这一页")
-    return paginator.page(number)
-
-
-def _query_string_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()

@@ -38,9 +38,9 @@ def roles_ensure() -> dict[str, Group]:
     """Create or refresh the three role groups; safe to run again."""
     admin_access = _perms("wagtailadmin", ["access_admin"])
     registry_edit = _perms(
-        "ratings", [f"{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change", "view")]
+        "registry", [f"{action}_{model}" for model in REGISTRY_MODELS for action in ("add", "change", "view")]
     )
-    registry_view = _perms("ratings", [f"view_{model}" for model in REGISTRY_MODELS])
+    registry_view = _perms("registry", [f"view_{model}" for model in REGISTRY_MODELS])
     settings_edit = _perms("portal", ["change_portalsettings"])
     score_view = _perms("ratings", SCORE_VIEW)
     score_import = _perms("ratings", ["import_scores"])

@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from portal import selectors
 from portal.context_processors import LARGE_TYPE_COOKIE
+from registry import selectors
 
 
 @require_GET

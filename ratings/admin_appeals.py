@@ -31,8 +31,8 @@ from ratings import engine, selectors
 from ratings.admin_views import MonthlyScoreInspectView, _breadcrumbs
 from ratings.models import Appeal, MonthlyScore, Scheme
 from ratings.models.scheme import SchemeCriterion
-from ratings.permissions import user_firm_ids, user_is_firm_scoped
 from ratings.services.appeals import appeal_deadline, appeal_decide, appeal_submit
+from registry.permissions import user_firm_ids, user_is_firm_scoped
 
 
 def _local(value) -> str:

@@ -19,8 +19,8 @@ from core.importing import ImportReport, busy_database_message, import_transacti
 from core.tabular import read_table
 from ratings.models import ImportBatch
 from ratings.models.scores import validate_month
-from ratings.services.registry import registry_header_check, registry_import
 from ratings.services.scores import hotline_header_check, hotline_import, scores_header_check, scores_import
+from registry.services import registry_header_check, registry_import
 
 PREVIEW_CHANGES_SHOWN = 200
 MONTHLY_KINDS = {"scores", "hotline"}

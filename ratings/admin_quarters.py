@@ -20,9 +20,9 @@ from core.errors import ActionRefused, ImportRefused
 from ratings import selectors
 from ratings.admin_views import _breadcrumbs
 from ratings.models import Correction, Release
-from ratings.permissions import user_is_firm_scoped
 from ratings.services.publication import correction_open, quarter_submit
 from ratings.services.quarters import quarter_compute
+from registry.permissions import user_is_firm_scoped
 
 QUARTER_RE = r"(?P<quarter>[0-9]{4}Q[1-4])"
 SUBMIT_PERMISSION = "ratings.submit_quarter"

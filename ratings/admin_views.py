@@ -30,7 +30,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permissions import policy_registry
 
 from core.errors import FileRefused, ImportRefused
-from portal.services import directory_pages_sync
 from ratings import engine
 from ratings.admin_import import (
     BatchAlreadyApplied,
@@ -40,39 +39,10 @@ from ratings.admin_import import (
     import_batch_preview,
     import_preview,
 )
-from ratings.models import Estate, HotlineMonth, ImportBatch, MonthlyScore, Scheme
+from ratings.models import HotlineMonth, ImportBatch, MonthlyScore, Scheme
+from registry.models import Estate
 
 IMPORT_PERMISSION = "ratings.import_scores"
-
-# --- registry -----------------------------------------------------------------------------------
-
-
-class DirectorySyncMixin:
-    """After an editor saves an estate or a firm, its public page follows (title, existence)."""
-
-    sync_kind: str = "estates"
-
-    def save_instance(self):
-        instance = super().save_instance()
-        directory_pages_sync(**{self.sync_kind: [instance]}, user=self.request.user)
-        return instance
-
-
-class EstateCreateView(DirectorySyncMixin, generic.CreateView):
-    sync_kind = "estates"
-
-
-class EstateEditView(DirectorySyncMixin, generic.EditView):
-    sync_kind = "estates"
-
-
-class FirmCreateView(DirectorySyncMixin, generic.CreateView):
-    sync_kind = "firms"
-
-
-class FirmEditView(DirectorySyncMixin, generic.EditView):
-    sync_kind = "firms"
-
 
 # --- monthly scores and 12345 figures (read-only) -----------------------------------------------
 

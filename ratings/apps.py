@@ -17,13 +17,7 @@ class RatingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wagtail import hooks
-
-        from ratings import signals
+        from ratings import sections, signals
 
         signals.connect()
-
-        @hooks.register("register_log_actions")
-        def register_rating_log_actions(actions):
-            for action, label, message in LOG_ACTIONS:
-                actions.register_action(action, label, message)
+        sections.sections_register()

@@ -82,9 +82,10 @@ def month_tables(month: str, *, households: dict[str, int]) -> tuple[Table, Tabl
 
 def demo_scores_load(*, user=None) -> None:
     """Import 24 months through the editors' import services, then compute every quarter."""
-    from ratings.models import Estate, QuarterComputation
+    from ratings.models import QuarterComputation
     from ratings.services.quarters import quarter_compute
     from ratings.services.scores import hotline_import, scores_import
+    from registry.models import Estate
 
     households = dict(Estate.objects.filter(code__in=QUALITY).values_list("code", "households"))
     for month in demo_months():

@@ -3,15 +3,8 @@
 from decimal import Decimal
 
 from ratings import engine
-from ratings.models import (
-    Estate,
-    Firm,
-    HotlineMonth,
-    MonthlyScore,
-    QuarterComputation,
-    QuarterGrade,
-    ServiceContract,
-)
+from ratings.models import HotlineMonth, MonthlyScore, QuarterComputation, QuarterGrade
+from registry.models import Estate, Firm, ServiceContract
 
 
 def quarter_in_review(quarter: str) -> bool:

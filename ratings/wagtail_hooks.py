@@ -7,131 +7,19 @@ from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from ratings import admin_appeals, admin_quarters, admin_review, admin_views
-from ratings.models import (
-    Appeal,
-    Community,
-    Estate,
-    Firm,
-    Group,
-    HotlineMonth,
-    MonthlyScore,
-    Scheme,
-    ServiceContract,
-    Street,
-)
+from ratings.apps import LOG_ACTIONS
+from ratings.models import Appeal, HotlineMonth, MonthlyScore, Scheme
 from ratings.permissions import AppealPermissionPolicy, FirmScopedEstateMonthPolicy
 
 # Registered before any viewset asks for a policy (Wagtail 8 refuses a late registration).
 register_permission_policy(MonthlyScore, FirmScopedEstateMonthPolicy(MonthlyScore, by_firm_field="firm"))
 register_permission_policy(HotlineMonth, FirmScopedEstateMonthPolicy(HotlineMonth))
 register_permission_policy(Appeal, AppealPermissionPolicy(Appeal))
-
-
-class EstateViewSet(ModelViewSet):
-    model = Estate
-    icon = "home"
-    menu_label = "小区"
-    add_view_class = admin_views.EstateCreateView
-    edit_view_class = admin_views.EstateEditView
-    list_display = ["code", "name", "community", "group", "households", "active"]
-    list_filter = ["street", "group", "community", "active"]
-    search_fields = ["code", "name"]
-    search_backend_name = None
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    panels = [
-        FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
-        FieldRowPanel([FieldPanel("street"), FieldPanel("community"), FieldPanel("group")]),
-        FieldRowPanel([FieldPanel("households"), FieldPanel("floor_area"), FieldPanel("build_year")]),
-        FieldPanel("active"),
-    ]
-
-
-class FirmViewSet(ModelViewSet):
-    model = Firm
-    icon = "group"
-    menu_label = "物业企业"
-    add_view_class = admin_views.FirmCreateView
-    edit_view_class = admin_views.FirmEditView
-    list_display = ["name", "credit_code", "phone"]
-    search_fields = ["name", "credit_code"]
-    search_backend_name = None
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("credit_code"),
-        FieldRowPanel([FieldPanel("phone"), FieldPanel("address")]),
-        FieldPanel("account_group"),
-    ]
-
-
-class ServiceContractViewSet(ModelViewSet):
-    model = ServiceContract
-    icon = "doc-full"
-    menu_label = "服务合同"
-    list_display = ["estate", "firm", "start", "end"]
-    list_filter = ["firm"]
-    search_fields = ["estate__name", "estate__code", "firm__name"]
-    search_backend_name = None
-    copy_view_enabled = False
-    panels = [
-        FieldPanel("estate"),
-        FieldPanel("firm"),
-        MultiFieldPanel([FieldRowPanel([FieldPanel("start"), FieldPanel("end")])], heading="服务期限"),
-        FieldPanel("note"),
-    ]
-
-
-class CommunityViewSet(ModelViewSet):
-    model = Community
-    icon = "site"
-    menu_label = "社区"
-    list_display = ["name", "street"]
-    list_filter = ["street"]
-    search_fields = ["name"]
-    search_backend_name = None
-    form_fields = ["street", "name"]
-    copy_view_enabled = False
-
-
-class StreetViewSet(ModelViewSet):
-    model = Street
-    icon = "pick"
-    menu_label = "街道"
-    list_display = ["name"]
-    form_fields = ["name"]
-    copy_view_enabled = False
-
-
-class GroupViewSet(ModelViewSet):
-    model = Group
-    icon = "list-ul"
-    menu_label = "分组"
-    list_display = ["name", "description", "sort_order"]
-    form_fields = ["name", "description", "sort_order"]
-    copy_view_enabled = False
-
-
-class RegistryViewSetGroup(ModelViewSetGroup):
-    menu_label = "登记册"
-    menu_icon = "folder-open-inverse"
-    menu_order = 200
-    # Under /admin/registry/: a bare /admin/groups/ would shadow Wagtail's own user groups.
-    items = (
-        EstateViewSet("estates", url_prefix="registry/estates"),
-        FirmViewSet("firms", url_prefix="registry/firms"),
-        ServiceContractViewSet("contracts", url_prefix="registry/contracts"),
-        CommunityViewSet("communities", url_prefix="registry/communities"),
-        StreetViewSet("streets", url_prefix="registry/streets"),
-        GroupViewSet("groups", url_prefix="registry/groups"),
-    )
 
 
 # --- 评级: imported data, read-only, and the imports themselves ----------------------------------
@@ -280,11 +168,6 @@ class RatingsViewSetGroup(ViewSetGroup):
 
 
 @hooks.register("register_admin_viewset")
-def register_registry_viewsets():
-    return RegistryViewSetGroup()
-
-
-@hooks.register("register_admin_viewset")
 def register_ratings_viewsets():
     return RatingsViewSetGroup()
 
@@ -301,7 +184,8 @@ def register_publication_permissions():
 
 @hooks.register("register_log_actions")
 def register_rating_log_actions(actions):
-    actions.register_action("ratings.compute", "计算季度评级", "计算季度评级（暂定）")
+    for action, label, message in LOG_ACTIONS:
+        actions.register_action(action, label, message)
 
 
 hooks.register("before_edit_page", admin_review.quarter_page_edit_guard)

@@ -6,8 +6,8 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from ratings.credit_code import make_code
-from ratings.models import Community, Estate, Firm, Group, ServiceContract, Street
+from registry.credit_code import make_code
+from registry.models import Community, Estate, Firm, Group, ServiceContract, Street
 
 
 class StreetFactory(DjangoModelFactory):
@@ -69,7 +69,7 @@ class ServiceContractFactory(DjangoModelFactory):
 
 def estates_with_pages(count: int, *, firm=None, group=None, community=None) -> list[Estate]:
     """`count` estates, each managed by `firm` (or a new firm each), with their public pages."""
-    from portal.services import directory_pages_sync
+    from registry.services import directory_pages_sync
 
     kwargs = {k: v for k, v in {"group": group, "community": community}.items() if v is not None}
     estates = EstateFactory.create_batch(count, **kwargs)

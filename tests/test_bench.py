@@ -10,9 +10,10 @@ import pytest
 from bench.__main__ import parse_args
 from bench.runner import Options, print_table, run
 from core.tabular import read_table
-from ratings.credit_code import credit_code_error
-from ratings.models import Estate, Firm, HotlineMonth, MonthlyScore, QuarterGrade, ServiceContract
+from ratings.models import HotlineMonth, MonthlyScore, QuarterGrade
 from ratings.services.scores import hotline_import, scores_import
+from registry.credit_code import credit_code_error
+from registry.models import Estate, Firm, ServiceContract
 
 
 @pytest.fixture

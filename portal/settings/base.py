@@ -19,6 +19,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 INSTALLED_APPS = [
     "portal",
     "core",
+    "registry",
     "ratings",
     "cases",
     "wagtail.contrib.forms",

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import ratings.validators
+import registry.validators
 from django.db import migrations, models
 
 
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         max_length=18,
                         unique=True,
-                        validators=[ratings.validators.validate_credit_code],
+                        validators=[registry.validators.validate_credit_code],
                         verbose_name="统一社会信用代码",
                     ),
                 ),

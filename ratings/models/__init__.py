@@ -1,6 +1,5 @@
 from .pages import QuarterPage, RatingIndexPage
 from .publication import Appeal, AppendOnlyError, Correction, Release, ReleaseRow
-from .registry import Community, Estate, Firm, Group, ServiceContract, Street
 from .scheme import Scheme, SchemeBand, SchemeCriterion
 from .scores import HotlineMonth, ImportBatch, MonthlyScore, QuarterComputation, QuarterGrade
 
@@ -10,10 +9,6 @@ __all__ = [
     "Correction",
     "Release",
     "ReleaseRow",
-    "Community",
-    "Estate",
-    "Firm",
-    "Group",
     "HotlineMonth",
     "ImportBatch",
     "MonthlyScore",
@@ -24,6 +19,4 @@ __all__ = [
     "Scheme",
     "SchemeBand",
     "SchemeCriterion",
-    "ServiceContract",
-    "Street",
 ]

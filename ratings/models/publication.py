@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 
-from ratings.models.registry import Estate, Firm
 from ratings.models.scores import MonthlyScore
+from registry.models import Estate, Firm
 
 
 class AppendOnlyError(Exception):

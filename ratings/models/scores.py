@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ratings.models.registry import Estate, Firm
 from ratings.models.scheme import Scheme, validate_quarter
+from registry.models import Estate, Firm
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 

@@ -10,7 +10,8 @@ from django.db.models import Count
 from wagtail.models import Site
 
 from ratings import engine
-from ratings.models import Firm, QuarterPage, ReleaseRow
+from ratings.models import QuarterPage, ReleaseRow
+from registry.models import Firm
 
 PAGE_SIZE = 50
 HISTORY_QUARTERS = 4  # marks on a plate

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from ratings.models import Firm, Release, ReleaseRow
+from ratings.models import Release, ReleaseRow
 from ratings.publication_selectors.common import (
     CHART_MONTHS,
     FIRM_LIST_QUARTERS,
@@ -21,6 +21,7 @@ from ratings.publication_selectors.common import (
     page_path,
     quarter_label,
 )
+from registry.models import Firm
 
 # --------------------------------------------------------------------------- estate, firm, home
 

@@ -23,7 +23,7 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
     queries. It says so plainly when a newer release of the quarter, or a later quarter, exists."""
     import segno
 
-    from portal.models import EstatePage
+    from registry.models import EstatePage
 
     page = (
         EstatePage.objects.filter(slug=estate_slug)

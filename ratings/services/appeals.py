@@ -15,7 +15,8 @@ from wagtail.log_actions import log
 from core.errors import ActionRefused, RowProblem
 from core.importing import parse_decimal
 from ratings import engine, selectors
-from ratings.models import Appeal, Firm, MonthlyScore, Scheme
+from ratings.models import Appeal, MonthlyScore, Scheme
+from registry.models import Firm
 
 
 def firms_of_user(user) -> set[int]:

@@ -13,15 +13,8 @@ from wagtail.models import TaskState, WorkflowState
 
 from core.errors import ActionRefused
 from ratings import documents, selectors
-from ratings.models import (
-    Correction,
-    Estate,
-    Firm,
-    QuarterPage,
-    RatingIndexPage,
-    Release,
-    ReleaseRow,
-)
+from ratings.models import Correction, QuarterPage, RatingIndexPage, Release, ReleaseRow
+from registry.models import Estate, Firm
 
 COMMITTEE_NAME = "考评委员会"
 # Lets the demo loader date its releases in the past; real publishing always uses the clock.

@@ -7,7 +7,8 @@ from wagtail.log_actions import log
 
 from core.errors import ImportRefused
 from ratings import documents, engine, selectors
-from ratings.models import Estate, Firm, QuarterComputation, QuarterGrade, Scheme
+from ratings.models import QuarterComputation, QuarterGrade, Scheme
+from registry.models import Estate, Firm
 
 
 def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult, dict, dict, str]:

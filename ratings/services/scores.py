@@ -18,7 +18,8 @@ from core.errors import ImportRefused, RowProblem
 from core.importing import ImportReport, RowCollector, clean_text, parse_decimal, parse_int
 from core.tabular import Table, check_header
 from ratings import engine
-from ratings.models import Estate, HotlineMonth, MonthlyScore, Scheme, ServiceContract
+from ratings.models import HotlineMonth, MonthlyScore, Scheme
+from registry.models import Estate, ServiceContract
 
 HOTLINE_FIELDS = ("received", "responded", "resolved", "surveyed", "satisfied")
 HOTLINE_LABELS = {

@@ -8,9 +8,19 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from portal.models import EstateIndexPage, EstatePage, FirmIndexPage, FirmPage
-from ratings.credit_code import make_code
-from ratings.models import Community, Estate, Firm, Group, ServiceContract, Street
+from registry.credit_code import make_code
+from registry.models import (
+    Community,
+    Estate,
+    EstateIndexPage,
+    EstatePage,
+    Firm,
+    FirmIndexPage,
+    FirmPage,
+    Group,
+    ServiceContract,
+    Street,
+)
 
 
 @pytest.fixture(autouse=True)

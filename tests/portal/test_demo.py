@@ -10,8 +10,9 @@ from django.core.management import call_command
 
 from wagtail.models import ModelLogEntry, PageLogEntry
 
-from portal.models import EstatePage, FirmPage, PortalSettings
-from ratings.models import Appeal, Community, Estate, Firm, Group, QuarterPage, Release, ServiceContract
+from portal.models import PortalSettings
+from ratings.models import Appeal, QuarterPage, Release
+from registry.models import Community, Estate, EstatePage, Firm, FirmPage, Group, ServiceContract
 
 pytestmark = pytest.mark.django_db
 

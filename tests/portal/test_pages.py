@@ -12,7 +12,8 @@ from django.template.loader import render_to_string
 
 from wagtail.models import Site
 
-from portal.models import DIRECTORY_PAGE_SIZE, PortalSettings
+from portal.models import PortalSettings
+from registry.models.pages import DIRECTORY_PAGE_SIZE
 from tests.portal.conftest import add_firm
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +279,7 @@ def test_estate_page_without_a_firm_says_so(client, registry):
 
 
 def test_estate_page_names_a_firm_without_a_page_without_linking_it(client, registry):
-    from ratings.models import ServiceContract
+    from registry.models import ServiceContract
 
     quiet = add_firm("无页面物业有限公司", 3, page=False)
     ServiceContract.objects.filter(estate=registry.pine).delete()

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.models import EstatePage
+from registry.models import EstatePage
 from tests.factories import FirmFactory, estates_with_pages
 
 pytestmark = pytest.mark.django_db

@@ -60,7 +60,7 @@ def test_the_migrated_groups_hold_their_roles_rights():
     editors = set(held["model"][EDITORS])
     assert {
         ("wagtailadmin", "access_admin"),
-        ("ratings", "add_estate"),
+        ("registry", "add_estate"),
         ("ratings", "import_scores"),
     } <= editors
     assert {

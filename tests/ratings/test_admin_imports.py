@@ -13,7 +13,8 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from portal.roles import firm_account_group_ensure, roles_ensure
-from ratings.models import Estate, HotlineMonth, ImportBatch, MonthlyScore
+from ratings.models import HotlineMonth, ImportBatch, MonthlyScore
+from registry.models import Estate
 from tests.factories import EstateFactory, ServiceContractFactory
 from tests.ratings.conftest import csv_bytes, xlsx_bytes
 from tests.ratings.test_score_imports import HOTLINE_HEADER, SCORE_HEADER
@@ -121,7 +122,7 @@ def test_hotline_figures_preview_and_confirm_too(estates, editor):
 
 
 def test_a_registry_file_previews_new_estates_without_creating_them(editor):
-    from ratings.credit_code import make_code
+    from registry.credit_code import make_code
 
     header = ["estate_code", "estate_name", "street", "community", "group", "households", "floor_area",
               "build_year", "firm_name", "firm_credit_code", "contract_start"]  # fmt: skip

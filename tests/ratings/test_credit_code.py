@@ -1,6 +1,6 @@
 import pytest
 
-from ratings.credit_code import ALPHABET, check_char, credit_code_error, make_code, normalize
+from registry.credit_code import ALPHABET, check_char, credit_code_error, make_code, normalize
 
 # Widely published examples of well-formed codes.
 VALID = ["91350100M000100Y43", "91110000802100433B"]

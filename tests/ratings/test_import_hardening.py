@@ -24,7 +24,8 @@ from wagtail.models import ModelLogEntry
 
 from core.errors import FileRefused
 from core.tabular import read_table
-from ratings.models import Estate, Firm, HotlineMonth, ImportBatch, MonthlyScore
+from ratings.models import HotlineMonth, ImportBatch, MonthlyScore
+from registry.models import Estate, Firm
 from tests.factories import EstateFactory, ServiceContractFactory
 from tests.ratings.conftest import csv_bytes, xlsx_bytes
 from tests.ratings.test_admin_imports import signed_in, text, upload
@@ -405,7 +406,7 @@ execute_from_command_line(["manage.py", *argv])
 
 
 def _registry_rows(prefix: str):
-    from ratings.credit_code import make_code
+    from registry.credit_code import make_code
 
     firm = make_code(f"9111010{'6' if prefix == 'R' else '7'}MA01TRT0{'1' if prefix == 'R' else '2'}")
     return [

@@ -18,10 +18,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.services import directory_pages_sync
 from ratings.models import Appeal, HotlineMonth, MonthlyScore, QuarterPage, Release
 from ratings.services.publication import correction_open, quarter_page_ensure
 from ratings.services.quarters import quarter_compute, quarter_freeze
+from registry.services import directory_pages_sync
 from tests.factories import EstateFactory, FirmFactory, GroupFactory, ServiceContractFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def street_scores(count=5, *, months=MONTHS, firm_names=None, first_code=1):
     """`count` estates with public pages, in two groups and two streets, scores spread over the
     bands: the first estate is vetoed in its last month, the second has one assessed month only
     (pending); the rest lose 0, 4, 8 … points on 业主评价 (capped), so every band appears."""
-    from ratings.models import Street
+    from registry.models import Street
 
     groups = [GroupFactory(name="商品房"), GroupFactory(name="老旧小区")]
     west = Street.objects.get_or_create(name="西河街道")[0]

@@ -324,7 +324,7 @@ def test_only_one_open_appeal_per_score(quarter_data, firm_users):
 
 
 def test_editors_can_publish_directory_pages_but_not_a_quarter_page(quarter_data, people):
-    from portal.models import EstateIndexPage
+    from registry.models import EstateIndexPage
 
     page = publication.quarter_page_ensure(quarter=Q, user=people["editor"])
     assert page.permissions_for_user(people["editor"]).can_edit()

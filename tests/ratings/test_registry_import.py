@@ -11,9 +11,8 @@ from django.core.management import CommandError, call_command
 
 from wagtail.models import ModelLogEntry
 
-from portal.models import EstatePage, FirmPage
-from ratings.credit_code import make_code
-from ratings.models import Community, Estate, Firm, ServiceContract, Street
+from registry.credit_code import make_code
+from registry.models import Community, Estate, EstatePage, Firm, FirmPage, ServiceContract, Street
 from tests.ratings.conftest import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

@@ -342,8 +342,8 @@ def test_an_estate_page_with_a_released_plate_cannot_be_deleted_or_unpublished(
 
     from wagtail.models import Page
 
-    from portal.services import directory_pages_sync
-    from ratings.models import Estate
+    from registry.models import Estate
+    from registry.services import directory_pages_sync
 
     directory_pages_sync(estates=Estate.objects.all())
     publish(people=people)
@@ -416,8 +416,8 @@ def test_a_login_lockout_survives_a_publication(quarter_data, people, settings):
 def test_an_estate_leaving_the_registry_is_marked_inactive_and_its_pages_and_plates_stay(
     quarter_data, people, client, django_user_model
 ):
-    from portal.services import directory_pages_sync
-    from ratings.models import Estate
+    from registry.models import Estate
+    from registry.services import directory_pages_sync
 
     directory_pages_sync(estates=Estate.objects.all())
     publish(people=people)

@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from ratings import publication_selectors
+
 register = template.Library()
 
 KNOWN_BANDS = {"green", "blue", "yellow", "red", "pending"}
@@ -55,8 +57,6 @@ def month_cn(month: str) -> str:
 @register.simple_tag
 def home_ratings():
     """This quarter's plates and lists for the home page (its model stays free of ratings code)."""
-    from ratings import publication_selectors
-
     return publication_selectors.home_ratings()
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from core.commands import run_import
-from ratings.services.registry import registry_header_check, registry_import
+from registry.services import registry_header_check, registry_import
 
 
 class Command(BaseCommand):

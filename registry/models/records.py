@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ratings.validators import validate_credit_code
+from registry.validators import validate_credit_code
 
 
 class Street(models.Model):
@@ -16,6 +16,7 @@ class Street(models.Model):
     name = models.CharField("街道名称", max_length=60, unique=True)
 
     class Meta:
+        db_table = "ratings_street"  # the table it had in ratings: moved, not copied
         ordering = ["name"]
         verbose_name = "街道"
         verbose_name_plural = "街道"
@@ -33,6 +34,7 @@ class Community(models.Model):
     name = models.CharField("社区名称", max_length=60)
 
     class Meta:
+        db_table = "ratings_community"  # the table it had in ratings: moved, not copied
         ordering = ["street__name", "name"]
         verbose_name = "社区"
         verbose_name_plural = "社区"
@@ -50,6 +52,7 @@ class Group(models.Model):
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
+        db_table = "ratings_group"  # the table it had in ratings: moved, not copied
         ordering = ["sort_order", "name"]
         verbose_name = "分组"
         verbose_name_plural = "分组"
@@ -78,6 +81,7 @@ class Firm(models.Model):
     )
 
     class Meta:
+        db_table = "ratings_firm"  # the table it had in ratings: moved, not copied
         ordering = ["credit_code"]
         verbose_name = "物业企业"
         verbose_name_plural = "物业企业"
@@ -115,6 +119,7 @@ class Estate(models.Model):
     )
 
     class Meta:
+        db_table = "ratings_estate"  # the table it had in ratings: moved, not copied
         ordering = ["code"]
         verbose_name = "小区"
         verbose_name_plural = "小区"
@@ -145,6 +150,7 @@ class ServiceContract(models.Model):
     note = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:
+        db_table = "ratings_servicecontract"  # the table it had in ratings: moved, not copied
         ordering = ["estate__code", "start"]
         verbose_name = "服务合同"
         verbose_name_plural = "服务合同"

@@ -1,0 +1,24 @@
+"""The rating sections of the registry's estate and firm pages (registry.sections): the plate and
+why it has its colour under the estate's name, the scores, plate history and hotline trend below,
+and a firm's bands and list entries."""
+
+from ratings.publication_selectors import estate_ratings, firm_ratings
+from registry.sections import ESTATE, FIRM, section_register
+
+
+def sections_register() -> None:
+    section_register(
+        ESTATE,
+        name="ratings",
+        context=lambda estate: {"ratings": estate_ratings(estate_id=estate.pk)},
+        templates={
+            "plate": "ratings/includes/estate_plate.html",
+            "main": "ratings/includes/estate_ratings.html",
+        },
+    )
+    section_register(
+        FIRM,
+        name="ratings",
+        context=lambda firm: {"ratings": firm_ratings(firm_id=firm.pk, credit_code=firm.credit_code)},
+        templates={"main": "ratings/includes/firm_ratings.html"},
+    )

@@ -1,0 +1,137 @@
+"""The registry in the admin (登记册): estates, firms, contracts, communities, streets and groups,
+each a ModelViewSet under /admin/registry/. Saving an estate or a firm keeps its public page in step."""
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from registry.models import Community, Estate, Firm, Group, ServiceContract, Street
+from registry.services import directory_pages_sync
+
+
+class DirectorySyncMixin:
+    """After an editor saves an estate or a firm, its public page follows (title, existence)."""
+
+    sync_kind: str = "estates"
+
+    def save_instance(self):
+        instance = super().save_instance()
+        directory_pages_sync(**{self.sync_kind: [instance]}, user=self.request.user)
+        return instance
+
+
+class EstateCreateView(DirectorySyncMixin, generic.CreateView):
+    sync_kind = "estates"
+
+
+class EstateEditView(DirectorySyncMixin, generic.EditView):
+    sync_kind = "estates"
+
+
+class FirmCreateView(DirectorySyncMixin, generic.CreateView):
+    sync_kind = "firms"
+
+
+class FirmEditView(DirectorySyncMixin, generic.EditView):
+    sync_kind = "firms"
+
+
+class EstateViewSet(ModelViewSet):
+    model = Estate
+    icon = "home"
+    menu_label = "小区"
+    add_view_class = EstateCreateView
+    edit_view_class = EstateEditView
+    list_display = ["code", "name", "community", "group", "households", "active"]
+    list_filter = ["street", "group", "community", "active"]
+    search_fields = ["code", "name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
+        FieldRowPanel([FieldPanel("street"), FieldPanel("community"), FieldPanel("group")]),
+        FieldRowPanel([FieldPanel("households"), FieldPanel("floor_area"), FieldPanel("build_year")]),
+        FieldPanel("active"),
+    ]
+
+
+class FirmViewSet(ModelViewSet):
+    model = Firm
+    icon = "group"
+    menu_label = "物业企业"
+    add_view_class = FirmCreateView
+    edit_view_class = FirmEditView
+    list_display = ["name", "credit_code", "phone"]
+    search_fields = ["name", "credit_code"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("credit_code"),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("address")]),
+        FieldPanel("account_group"),
+    ]
+
+
+class ServiceContractViewSet(ModelViewSet):
+    model = ServiceContract
+    icon = "doc-full"
+    menu_label = "服务合同"
+    list_display = ["estate", "firm", "start", "end"]
+    list_filter = ["firm"]
+    search_fields = ["estate__name", "estate__code", "firm__name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("estate"),
+        FieldPanel("firm"),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("start"), FieldPanel("end")])], heading="服务期限"),
+        FieldPanel("note"),
+    ]
+
+
+class CommunityViewSet(ModelViewSet):
+    model = Community
+    icon = "site"
+    menu_label = "社区"
+    list_display = ["name", "street"]
+    list_filter = ["street"]
+    search_fields = ["name"]
+    search_backend_name = None
+    form_fields = ["street", "name"]
+    copy_view_enabled = False
+
+
+class StreetViewSet(ModelViewSet):
+    model = Street
+    icon = "pick"
+    menu_label = "街道"
+    list_display = ["name"]
+    form_fields = ["name"]
+    copy_view_enabled = False
+
+
+class GroupViewSet(ModelViewSet):
+    model = Group
+    icon = "list-ul"
+    menu_label = "分组"
+    list_display = ["name", "description", "sort_order"]
+    form_fields = ["name", "description", "sort_order"]
+    copy_view_enabled = False
+
+
+class RegistryViewSetGroup(ModelViewSetGroup):
+    menu_label = "登记册"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    # Under /admin/registry/: a bare /admin/groups/ would shadow Wagtail's own user groups.
+    items = (
+        EstateViewSet("estates", url_prefix="registry/estates"),
+        FirmViewSet("firms", url_prefix="registry/firms"),
+        ServiceContractViewSet("contracts", url_prefix="registry/contracts"),
+        CommunityViewSet("communities", url_prefix="registry/communities"),
+        StreetViewSet("streets", url_prefix="registry/streets"),
+        GroupViewSet("groups", url_prefix="registry/groups"),
+    )

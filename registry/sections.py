@@ -1,0 +1,41 @@
+"""Sections that the domain apps add to the registry's pages (SPEC §7: the estate page shows the
+plate, the scores, disclosures, cases …; the firm page its bands and lists).
+
+The registry sits below those apps and never imports them: each app registers, when it is ready,
+one function that reads what its sections need for an estate or a firm, and the templates that
+show it in the page's slots. The page computes each section's context once and renders every slot
+from it, so a section costs the same few queries wherever it appears.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ESTATE, FIRM = "estate", "firm"
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    context: Callable[[object], dict]
+    templates: dict[str, str]  # slot -> template
+    order: int = 100
+
+
+_sections: dict[str, dict[str, Section]] = {ESTATE: {}, FIRM: {}}
+
+
+def section_register(
+    kind: str, *, name: str, context: Callable[[object], dict], templates: dict[str, str], order: int = 100
+) -> None:
+    """Add (or replace, by name) a section of the estate or firm page."""
+    _sections[kind][name] = Section(name=name, context=context, templates=dict(templates), order=order)
+
+
+def sections_for(kind: str, obj) -> dict[str, list[tuple[str, dict]]]:
+    """Each slot's (template, context) pairs for one estate or firm, in the sections' order."""
+    slots: dict[str, list[tuple[str, dict]]] = {}
+    for section in sorted(_sections[kind].values(), key=lambda s: (s.order, s.name)):
+        context = section.context(obj)
+        for slot, template in section.templates.items():
+            slots.setdefault(slot, []).append((template, context))
+    return slots

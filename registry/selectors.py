@@ -1,0 +1,182 @@
+"""Reads of the registry for its public pages: the directory of estates and firms, one estate's or
+one firm's record. Every function runs a fixed number of queries, whatever the data size."""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import django_filters
+
+from django.apps import apps
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from registry.models.records import Community, Estate, Firm, Group, ServiceContract, Street
+from registry.sections import ESTATE, FIRM, sections_for
+
+SEARCH_MAX_CHARS = 100
+SEARCH_MAX_RESULTS = 50
+
+
+def _page_model(name: str):
+    """A page model of this app, looked up when a read runs: the pages call these reads."""
+    return apps.get_model("registry", name)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def current_contract_filter(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start__lte": day}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day})
+    )
+
+
+def directory_stats() -> dict:
+    return {
+        "estates": Estate.objects.count(),
+        "firms": Firm.objects.count(),
+        "communities": Community.objects.count(),
+    }
+
+
+def group_list():
+    return list(Group.objects.annotate(estate_count=Count("estates")))
+
+
+class EstateDirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="小区名称", method="filter_name")
+    street = django_filters.ModelChoiceFilter(
+        label="街道", field_name="estate__street", queryset=Street.objects.all(), empty_label="全部街道"
+    )
+    community = django_filters.ModelChoiceFilter(
+        label="社区",
+        field_name="estate__community",
+        queryset=Community.objects.all(),
+        empty_label="全部社区",
+    )
+    group = django_filters.ModelChoiceFilter(
+        label="分组", field_name="estate__group", queryset=Group.objects.all(), empty_label="全部分组"
+    )
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()[:SEARCH_MAX_CHARS]
+        return (
+            queryset.filter(Q(estate__name__contains=value) | Q(estate__code__iexact=value))
+            if value
+            else queryset
+        )
+
+
+def estate_directory_filter(*, data, index_page) -> EstateDirectoryFilter:
+    queryset = (
+        _page_model("EstatePage")
+        .objects.live()
+        .child_of(index_page)
+        .select_related("estate__street", "estate__community", "estate__group")
+        .order_by("estate__code")
+    )
+    return EstateDirectoryFilter(data=data or None, queryset=queryset)
+
+
+@dataclass(frozen=True)
+class EstateRow:
+    page: object
+    estate: Estate
+    contract: ServiceContract | None
+
+
+def current_contracts_by_estate(estate_ids, *, day: date | None = None) -> dict[int, ServiceContract]:
+    day = day or today()
+    contracts = (
+        ServiceContract.objects.filter(current_contract_filter(day), estate_id__in=list(estate_ids))
+        .select_related("firm")
+        .prefetch_related("firm__page")
+    )
+    return {c.estate_id: c for c in contracts}
+
+
+def estate_rows(pages) -> list[EstateRow]:
+    pages = list(pages)
+    contracts = current_contracts_by_estate(p.estate_id for p in pages)
+    return [EstateRow(page=p, estate=p.estate, contract=contracts.get(p.estate_id)) for p in pages]
+
+
+def estate_detail(*, estate_id: int) -> dict:
+    estate = Estate.objects.select_related("street", "community", "group").get(pk=estate_id)
+    contracts = list(
+        ServiceContract.objects.filter(estate_id=estate_id)
+        .select_related("firm")
+        .prefetch_related("firm__page")
+        .order_by("-start")
+    )
+    day = today()
+    current = next((c for c in contracts if c.covers(day)), None)
+    return {
+        "estate": estate,
+        "contracts": contracts,
+        "current_contract": current,
+        "sections": sections_for(ESTATE, estate),
+    }
+
+
+def firm_directory(*, index_page, query: str = ""):
+    pages = _page_model("FirmPage").objects.live().child_of(index_page).select_related("firm")
+    if query:
+        pages = pages.filter(Q(firm__name__contains=query) | Q(firm__credit_code__iexact=query))
+    day = today()
+    return pages.annotate(
+        estate_count=Count("firm__contracts", filter=current_contract_filter(day, "firm__contracts__"))
+    ).order_by("firm__credit_code")
+
+
+def firm_rows(pages) -> list:
+    return list(pages)
+
+
+def firm_detail(*, firm_id: int) -> dict:
+    firm = Firm.objects.get(pk=firm_id)
+    contracts = list(
+        ServiceContract.objects.filter(firm_id=firm_id)
+        .select_related("estate__group", "estate__community")
+        .prefetch_related("estate__page")
+        .order_by("estate__code", "-start")
+    )
+    day = today()
+    current = [c for c in contracts if c.covers(day)]
+    # Past means ended; a contract signed to start later is neither current nor past yet.
+    past = sorted(
+        (c for c in contracts if c.end is not None and c.end < day), key=lambda c: c.end, reverse=True
+    )
+    return {
+        "firm": firm,
+        "current_contracts": current,
+        "past_contracts": past,
+        "sections": sections_for(FIRM, firm),
+    }
+
+
+def normalize_query(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw or "").strip()[:SEARCH_MAX_CHARS]
+
+
+def search_directory(*, query: str) -> dict:
+    """Plain substring search over estates and firms (SPEC §11's Chinese search replaces it later)."""
+    if not query:
+        return {"estates": [], "firms": []}
+    estates = list(
+        _page_model("EstatePage")
+        .objects.live()
+        .filter(Q(estate__name__contains=query) | Q(estate__code__iexact=query))
+        .select_related("estate__community", "estate__group")
+        .order_by("estate__code")[:SEARCH_MAX_RESULTS]
+    )
+    firms = list(
+        _page_model("FirmPage")
+        .objects.live()
+        .filter(Q(firm__name__contains=query) | Q(firm__credit_code__iexact=query))
+        .select_related("firm")
+        .order_by("firm__credit_code")[:SEARCH_MAX_RESULTS]
+    )
+    return {"estates": estate_rows(estates), "firms": firms}
