@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 
-from ratings import publication_selectors as selectors
+from ratings import selectors
 
 
 class RatingsFeed(Feed):

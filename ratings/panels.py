@@ -2,7 +2,7 @@
 
 from wagtail.admin.panels import Panel
 
-from ratings import documents
+from ratings import opendata
 
 
 class QuarterReviewPanel(Panel):
@@ -28,7 +28,7 @@ class QuarterReviewPanel(Panel):
                 quarter=quarter,
                 computation=computation,
                 last_release=last,
-                changes=documents.row_changes(last.document if last else None, computation.document)
+                changes=opendata.row_changes(last.document if last else None, computation.document)
                 if computation and last
                 else [],
                 open_appeals=list(

@@ -2,7 +2,7 @@
 why it has its colour under the estate's name, the scores, plate history and hotline trend below,
 and a firm's bands and list entries."""
 
-from ratings.publication_selectors import estate_ratings, firm_ratings
+from ratings.selectors import estate_ratings, firm_ratings
 from registry.sections import ESTATE, FIRM, section_register
 
 

@@ -11,8 +11,8 @@ import re
 
 from django.http import Http404, HttpResponse
 
-from ratings import publication_selectors as selectors
-from ratings.documents import FLAT_FIELDS
+from ratings import selectors
+from ratings.opendata import FLAT_FIELDS
 
 LIST_SEPARATOR = "；"
 # A spreadsheet runs a cell beginning with one of these as a formula (CSV injection, OWASP).

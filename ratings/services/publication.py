@@ -12,7 +12,7 @@ from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
 from core.errors import ActionRefused
-from ratings import documents, selectors
+from ratings import opendata, selectors
 from ratings.models import Correction, QuarterPage, RatingIndexPage, Release, ReleaseRow
 from registry.models import Estate, Firm
 
@@ -151,7 +151,7 @@ def release_publish(
     computation = selectors.frozen_computation(quarter)
     if computation is None or (correction and computation.frozen_at < correction.opened_at):
         raise ActionRefused(f"{quarter} 没有提交审批时冻结的结果：请先提交考评委员会审批")
-    if documents.digest_of(computation.document) != computation.document_digest:
+    if opendata.digest_of(computation.document) != computation.document_digest:
         raise ActionRefused(f"{quarter} 冻结的结果与提交时的摘要不符，不能发布")
     version = latest.version + 1 if latest else 1
     published_at = timezone.localtime(publication_time.get() or timezone.now())
@@ -166,7 +166,7 @@ def release_publish(
             previous_digest=previous.digest if previous else None,
             digest=None,
         )
-        document["digest"] = documents.digest_of(document)
+        document["digest"] = opendata.digest_of(document)
         try:
             with transaction.atomic():
                 release = Release.objects.create(
@@ -267,7 +267,7 @@ def releases_verify() -> list[str]:
     for release in Release.objects.order_by("sequence").iterator(chunk_size=20):
         name = f"{release.quarter} v{release.version} (#{release.sequence})"
         document = release.document
-        if documents.digest_of(document) != release.digest or document.get("digest") != release.digest:
+        if opendata.digest_of(document) != release.digest or document.get("digest") != release.digest:
             problems.append(f"{name}: 摘要不符，发布内容已被改动 (digest mismatch)")
         expected_previous = previous.digest if previous else None
         if (

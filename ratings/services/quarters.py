@@ -6,7 +6,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from core.errors import ImportRefused
-from ratings import documents, engine, selectors
+from ratings import engine, opendata, selectors
 from ratings.models import QuarterComputation, QuarterGrade, Scheme
 from registry.models import Estate, Firm
 
@@ -26,7 +26,7 @@ def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult
         prev_result = engine.grade_quarter(scheme, quarter=prev_q, estates=prev_inputs)
         previous = {g.code: engine.PreviousGrade(g.band, g.firm) for g in prev_result.grades}
     result = engine.grade_quarter(scheme, quarter=quarter, estates=inputs, previous=previous)
-    digest = documents.inputs_digest(
+    digest = opendata.inputs_digest(
         scheme=scheme, estates=inputs, info=estates, firms=firms, previous=dict(sorted(previous.items()))
     )
     return scheme, result, estates, firms, digest
@@ -72,7 +72,7 @@ def quarter_freeze(*, quarter: str, user=None) -> QuarterComputation:
 
 def _compute(*, quarter: str, user) -> QuarterComputation:
     scheme, result, estates, firms, inputs_digest = quarter_result(quarter=quarter)
-    document = documents.quarter_document(scheme=scheme, result=result, estates=estates, firms=firms)
+    document = opendata.quarter_document(scheme=scheme, result=result, estates=estates, firms=firms)
     scheme_model = Scheme.objects.get(code=scheme.code, version=scheme.version)
     computation, _ = QuarterComputation.objects.update_or_create(
         quarter=quarter,
@@ -82,7 +82,7 @@ def _compute(*, quarter: str, user) -> QuarterComputation:
             "computed_by": user,
             "document": document,
             "inputs_digest": inputs_digest,
-            "document_digest": documents.digest_of(document),
+            "document_digest": opendata.digest_of(document),
             "frozen_at": None,
             "frozen_by": None,
         },

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ratings import publication_selectors
+from ratings import selectors
 
 register = template.Library()
 
@@ -57,7 +57,7 @@ def month_cn(month: str) -> str:
 @register.simple_tag
 def home_ratings():
     """This quarter's plates and lists for the home page (its model stays free of ratings code)."""
-    return publication_selectors.home_ratings()
+    return selectors.home_ratings()
 
 
 @register.simple_tag

@@ -12,7 +12,7 @@ import feedparser
 import jsonschema
 import pytest
 
-from ratings.documents import FLAT_FIELDS
+from ratings.opendata import FLAT_FIELDS
 from tests.ratings.test_public_ratings import _fresh_cache, correct, publish, street_scores  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -155,7 +155,7 @@ def test_a_correction_makes_v2_with_the_right_rows_and_leaves_v1_unchanged(quart
     v2 = publish(people=people)
     assert (v2.version, v2.previous_digest) == (2, v1.digest)
     assert v2.document["correction_note"] == "2025年1月E2业主评价录入有误，更正"
-    from ratings.documents import row_changes
+    from ratings.opendata import row_changes
 
     changes = row_changes(v1.document, v2.document)
     assert [c["estate_code"] for c in changes] == ["E2"]  # E2 now ties E1, whose row stays the same

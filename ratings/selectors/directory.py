@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count
 
 from ratings.models import Release, ReleaseRow
-from ratings.publication_selectors.common import (
+from ratings.selectors.common import (
     CHART_MONTHS,
     FIRM_LIST_QUARTERS,
     PENDING,

@@ -1,6 +1,8 @@
-"""Reads for everything the public sees of the ratings (SPEC §4, §7, §8): /ratings/, quarter
-pages and their versions, the committee's preview, open data, the Atom feed, printable plates,
-and the rating sections of the estate, firm and home pages.
+"""Reads of the rating domain (HackSoftware's selectors): pages, views, commands and the admin call
+these; they never write. For the public (SPEC §4, §7, §8): /ratings/, quarter pages and their
+versions, the committee's preview, open data, the Atom feed, printable plates, and the rating
+sections of the estate, firm and home pages. Behind the work: the engine's inputs, the locks, each
+quarter's state and the appeal window.
 
 The public reads releases only, never provisional grades: a quarter exists for the public once
 its page is live and it has a release. Every function runs a fixed number of queries whatever
@@ -13,6 +15,14 @@ downloads, and elsewhere only the parts a page needs are read through JSON key l
 from .common import DATA_FIELDS, MONTH_FIELDS, NO_SCORE, page_path, quarter_label, release_title
 from .directory import estate_ratings, firm_ratings, home_ratings
 from .downloads import feed_releases, release_for_download
+from .inputs import previous_grades, quarter_inputs
+from .locks import (
+    frozen_computation,
+    page_protection_reason,
+    quarter_in_review,
+    quarter_lock_reason,
+    quarter_release_lock_reason,
+)
 from .plates import plate_context
 from .quarters import (
     data_fields_context,
@@ -20,9 +30,20 @@ from .quarters import (
     quarter_preview_context,
     quarter_release_context,
 )
+from .review import appeal_window_start, appealable_scores, quarter_overview
 
 __all__ = [
     "DATA_FIELDS",
+    "appeal_window_start",
+    "appealable_scores",
+    "frozen_computation",
+    "page_protection_reason",
+    "previous_grades",
+    "quarter_in_review",
+    "quarter_inputs",
+    "quarter_lock_reason",
+    "quarter_overview",
+    "quarter_release_lock_reason",
     "MONTH_FIELDS",
     "NO_SCORE",
     "data_fields_context",

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from ratings import engine
 from ratings.models import Appeal, QuarterComputation, QuarterGrade, QuarterPage, Release, ReleaseRow
-from ratings.publication_selectors.common import (
+from ratings.selectors.common import (
     CHANGES_SHOWN,
     DATA_FIELDS,
     DOCUMENT_FIELDS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ratings import engine
 from ratings.models import ReleaseRow
-from ratings.publication_selectors.common import (
+from ratings.selectors.common import (
     HISTORY_QUARTERS,
     _live_quarter_paths,
     band_labels,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ratings.models import QuarterPage, Release
-from ratings.publication_selectors.common import (
+from ratings.selectors.common import (
     _band_counts,
     _live_quarter_paths,
     band_summary,
