@@ -82,3 +82,7 @@ def errors_shown() -> int:
 
 def hidden_rows_note(hidden: int) -> str:
     return f"另有 {hidden} 行错误未列出（改正以上各行后重新导入，系统会继续列出其余错误）"
+
+
+class BatchAlreadyApplied(Exception):
+    """An uploaded import batch was confirmed already (a second click, another editor)."""

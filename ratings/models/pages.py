@@ -13,8 +13,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
 
+from ratings.admin.panels import QuarterReviewPanel
 from ratings.models.scheme import validate_quarter
-from ratings.panels import QuarterReviewPanel
 
 
 class RatingIndexPage(RoutablePageMixin, Page):

@@ -23,6 +23,7 @@ from .locks import (
     quarter_lock_reason,
     quarter_release_lock_reason,
 )
+from .months import month_results_attach
 from .plates import plate_context
 from .quarters import (
     data_fields_context,
@@ -37,6 +38,7 @@ __all__ = [
     "appeal_window_start",
     "appealable_scores",
     "frozen_computation",
+    "month_results_attach",
     "page_protection_reason",
     "previous_grades",
     "quarter_in_review",

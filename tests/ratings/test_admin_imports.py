@@ -145,7 +145,7 @@ def test_a_registry_row_with_a_bad_credit_code_is_named(editor):
 
 
 def test_a_long_preview_lists_the_first_changes_and_counts_the_rest(estates, editor, monkeypatch):
-    monkeypatch.setattr("ratings.admin_import.PREVIEW_CHANGES_SHOWN", 1)
+    monkeypatch.setattr("ratings.services.imports.PREVIEW_CHANGES_SHOWN", 1)
     page = text(upload(signed_in(editor), csv_bytes(SCORE_HEADER, GOOD_SCORES)))
     assert "新增 A1 2025-01 得分" in page and "新增 A2 2025-01 得分" not in page
     assert "另有 1 项未列出" in page

@@ -342,7 +342,7 @@ def test_a_busy_database_is_a_refusal_in_the_command(estates, write_file, monkey
 
 
 def test_a_busy_database_is_a_refusal_in_the_admin_preview_and_confirmation(estates, editor, monkeypatch):
-    from ratings import admin_import
+    from ratings.services import imports as admin_import
 
     client = signed_in(editor)
     upload(client, csv_bytes(HOTLINE_HEADER, hotline_rows()), name="h.csv", kind="hotline")

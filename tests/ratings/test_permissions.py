@@ -15,8 +15,8 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from portal.roles import firm_account_group_ensure, roles_ensure
-from ratings.admin_import import import_batch_create
 from ratings.models import HotlineMonth, MonthlyScore, Scheme
+from ratings.services.imports import import_batch_create
 from tests.factories import EstateFactory, FirmFactory, ServiceContractFactory
 
 pytestmark = pytest.mark.django_db

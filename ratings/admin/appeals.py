@@ -28,7 +28,8 @@ from wagtail.permissions import policy_registry
 
 from core.errors import ActionRefused
 from ratings import engine, selectors
-from ratings.admin_views import MonthlyScoreInspectView, _breadcrumbs
+from ratings.admin.common import breadcrumbs
+from ratings.admin.scores import MonthlyScoreInspectView
 from ratings.models import Appeal, MonthlyScore, Scheme
 from ratings.models.scheme import SchemeCriterion
 from ratings.services.appeals import appeal_deadline, appeal_decide, appeal_submit
@@ -384,7 +385,7 @@ class AppealCreateView(WagtailAdminTemplateMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return _breadcrumbs(
+        return breadcrumbs(
             {"url": reverse(self.index_url_name), "label": "申诉"}, {"url": "", "label": self.page_title}
         )
 

@@ -1,4 +1,4 @@
-"""Imports in the admin (SPEC §9): upload, preview what would change, then confirm.
+"""Imports through the admin (SPEC §9): preview what would change, keep the file, then confirm.
 
 The uploaded bytes are kept in an `ImportBatch` between the preview and the confirmation, so the
 import that runs is exactly the file that was previewed. Both steps call the same services as the
@@ -8,69 +8,19 @@ import that runs is exactly the file that was previewed. Both steps call the sam
 import hashlib
 from dataclasses import dataclass, field
 
-from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.utils import timezone
 
-from core.errors import FileRefused, ImportRefused, hidden_rows_note
+from core.errors import BatchAlreadyApplied, FileRefused, ImportRefused, hidden_rows_note
 from core.importing import ImportReport, busy_database_message, import_transaction
 from core.tabular import read_table
 from ratings.models import ImportBatch
-from ratings.models.scores import validate_month
 from ratings.services.scores import hotline_header_check, hotline_import, scores_header_check, scores_import
 from registry.services import registry_header_check, registry_import
 
 PREVIEW_CHANGES_SHOWN = 200
 MONTHLY_KINDS = {"scores", "hotline"}
-
-
-class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label="导入类型", choices=ImportBatch.KIND_CHOICES, widget=forms.RadioSelect)
-    month = forms.CharField(
-        label="月份",
-        required=False,
-        max_length=7,
-        help_text="考核得分和 12345 数据必填，如 2025-01；登记册不填",
-        widget=forms.TextInput(
-            attrs={"placeholder": "2025-01", "inputmode": "numeric", "autocomplete": "off"}
-        ),
-    )
-    file = forms.FileField(
-        label="文件",
-        help_text="CSV（UTF-8 编码）或 Excel（.xlsx）；第 1 行为列名",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.PORTAL_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError(f"文件过大（{upload.size // 1024} KB），上限为 {limit // 1024} KB")
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        kind, month = cleaned.get("kind"), (cleaned.get("month") or "").strip()
-        if kind in MONTHLY_KINDS:
-            if not month:
-                self.add_error("month", "导入考核得分或 12345 数据时必须填写月份")
-            else:
-                try:
-                    validate_month(month)
-                except ValidationError as exc:
-                    self.add_error("month", exc)
-        elif kind:
-            month = ""  # the registry is not monthly
-        cleaned["month"] = month
-        return cleaned
-
-    def read_upload(self) -> bytes:
-        upload = self.cleaned_data["file"]
-        upload.seek(0)
-        # Read one byte past the cap so a file that lies about its size is still caught.
-        return upload.read(settings.PORTAL_IMPORT_MAX_BYTES + 1)
 
 
 @dataclass
@@ -169,10 +119,6 @@ def import_batch_preview(*, batch: ImportBatch, user) -> Preview:
     return import_preview(
         kind=batch.kind, month=batch.month, data=bytes(batch.data), filename=batch.filename, user=user
     )
-
-
-class BatchAlreadyApplied(Exception):
-    pass
 
 
 def import_batch_apply(*, batch: ImportBatch, user) -> ImportReport:

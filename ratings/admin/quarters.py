@@ -18,7 +18,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from core.errors import ActionRefused, ImportRefused
 from ratings import selectors
-from ratings.admin_views import _breadcrumbs
+from ratings.admin.common import breadcrumbs
 from ratings.models import Correction, Release
 from ratings.services.publication import correction_open, quarter_submit
 from ratings.services.quarters import quarter_compute
@@ -50,7 +50,7 @@ class QuarterIndexView(WagtailAdminTemplateMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return _breadcrumbs({"url": "", "label": self.page_title})
+        return breadcrumbs({"url": "", "label": self.page_title})
 
     def get(self, request):
         user = request.user
@@ -125,7 +125,7 @@ class CorrectionOpenView(WagtailAdminTemplateMixin, View):
         return f"发起更正：{self.quarter}"
 
     def get_breadcrumbs_items(self):
-        return _breadcrumbs(
+        return breadcrumbs(
             {"url": reverse("ratings_quarters:index"), "label": QuarterIndexView.page_title},
             {"url": "", "label": self.get_page_title()},
         )

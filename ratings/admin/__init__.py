@@ -1,0 +1,1 @@
+"""The rating domain in the Wagtail admin: views, forms and viewsets; `wagtail_hooks` registers them."""

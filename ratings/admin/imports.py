@@ -1,0 +1,174 @@
+"""Imports in the admin (SPEC §9): upload, preview what would change, then confirm. The writes are
+`ratings.services.imports`; these views only show them."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views import View
+
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from core.errors import BatchAlreadyApplied, FileRefused, ImportRefused
+from ratings.admin.common import breadcrumbs
+from ratings.models import ImportBatch
+from ratings.models.scores import validate_month
+from ratings.services.imports import (
+    MONTHLY_KINDS,
+    import_batch_apply,
+    import_batch_create,
+    import_batch_preview,
+    import_preview,
+)
+
+IMPORT_PERMISSION = "ratings.import_scores"
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="导入类型", choices=ImportBatch.KIND_CHOICES, widget=forms.RadioSelect)
+    month = forms.CharField(
+        label="月份",
+        required=False,
+        max_length=7,
+        help_text="考核得分和 12345 数据必填，如 2025-01；登记册不填",
+        widget=forms.TextInput(
+            attrs={"placeholder": "2025-01", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+    )
+    file = forms.FileField(
+        label="文件",
+        help_text="CSV（UTF-8 编码）或 Excel（.xlsx）；第 1 行为列名",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.PORTAL_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(f"文件过大（{upload.size // 1024} KB），上限为 {limit // 1024} KB")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, month = cleaned.get("kind"), (cleaned.get("month") or "").strip()
+        if kind in MONTHLY_KINDS:
+            if not month:
+                self.add_error("month", "导入考核得分或 12345 数据时必须填写月份")
+            else:
+                try:
+                    validate_month(month)
+                except ValidationError as exc:
+                    self.add_error("month", exc)
+        elif kind:
+            month = ""  # the registry is not monthly
+        cleaned["month"] = month
+        return cleaned
+
+    def read_upload(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        # Read one byte past the cap so a file that lies about its size is still caught.
+        return upload.read(settings.PORTAL_IMPORT_MAX_BYTES + 1)
+
+
+class ImportPermissionMixin:
+    """Only users allowed to import (编辑 and superusers) reach the import views."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(IMPORT_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportBatchMixin(ImportPermissionMixin):
+    """A batch belongs to whoever uploaded it: only they (or a superuser) preview and confirm it."""
+
+    def get_batch(self) -> ImportBatch:
+        batch = get_object_or_404(ImportBatch, pk=self.kwargs["pk"])
+        if batch.uploaded_by_id != self.request.user.pk and not self.request.user.is_superuser:
+            raise PermissionDenied
+        return batch
+
+
+class ImportFormView(ImportPermissionMixin, WagtailAdminTemplateMixin, View):
+    """Step 1: choose the kind, the month and the file; a dry run shows what would change."""
+
+    template_name = "ratings/admin/import_form.html"
+    page_title = "数据导入"
+    header_icon = "upload"
+
+    def get_breadcrumbs_items(self):
+        return breadcrumbs({"url": "", "label": self.page_title})
+
+    def render(self, form, preview=None, status=200):
+        recent = ImportBatch.objects.filter(uploaded_by=self.request.user).defer("data")[:10]
+        context = self.get_context_data(form=form, preview=preview, recent_batches=recent)
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        return self.render(ImportUploadForm(initial={"kind": request.GET.get("kind", "scores")}))
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        kind, month = form.cleaned_data["kind"], form.cleaned_data["month"]
+        data, filename = form.read_upload(), form.cleaned_data["file"].name
+        preview = import_preview(kind=kind, month=month, data=data, filename=filename, user=request.user)
+        if preview.refused:
+            form.add_error(
+                "file", preview.message or f"文件中有 {len(preview.row_errors)} 行错误，未写入任何数据"
+            )
+            return self.render(form, preview=preview)
+        batch = import_batch_create(kind=kind, month=month, data=data, filename=filename, user=request.user)
+        # Post/redirect/get: the preview page runs the dry run again on the stored bytes, so what
+        # it shows is what the confirmation will do, however long the editor waits before it.
+        return redirect(reverse("ratings_imports:batch", args=[batch.pk]))
+
+
+class ImportBatchView(ImportBatchMixin, WagtailAdminTemplateMixin, View):
+    """Step 2: the preview of a stored batch, with the button that confirms it."""
+
+    template_name = "ratings/admin/import_preview.html"
+    header_icon = "upload"
+
+    def get_page_title(self):
+        return f"导入预览：{self.batch.filename}"
+
+    def get_breadcrumbs_items(self):
+        return breadcrumbs(
+            {"url": reverse("ratings_imports:form"), "label": "数据导入"},
+            {"url": "", "label": self.batch.filename},
+        )
+
+    def get(self, request, pk):
+        self.batch = self.get_batch()
+        preview = None
+        if self.batch.applied_at is None:
+            preview = import_batch_preview(batch=self.batch, user=request.user)
+        context = self.get_context_data(batch=self.batch, preview=preview)
+        return TemplateResponse(request, self.template_name, context)
+
+
+class ImportApplyView(ImportBatchMixin, View):
+    """Confirm: import the stored bytes for real, once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        batch = self.get_batch()
+        batch_url = reverse("ratings_imports:batch", args=[batch.pk])
+        try:
+            report = import_batch_apply(batch=batch, user=request.user)
+        except BatchAlreadyApplied:
+            messages.error(request, f"“{batch.filename}”已经导入过，不能重复导入")
+            return redirect(batch_url)
+        except (FileRefused, ImportRefused) as exc:
+            # The data changed since the preview (or a quarter was locked): nothing was written.
+            messages.error(request, f"导入被拒绝，未写入任何数据：{exc}")
+            return redirect(batch_url)
+        messages.success(request, f"已导入“{batch.filename}”：{report.summary()}")
+        return redirect(reverse("ratings_imports:form"))
