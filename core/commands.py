@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import OperationalError
 
 from core.errors import FileRefused, ImportRefused
-from core.importing import busy_database_message, import_transaction, parse_month
+from core.importing import busy_database_message, import_transaction
 from core.tabular import read_table
 
 
@@ -59,29 +59,3 @@ def run_import(command, service, *, path: str, dry_run: bool, header_check=None,
         command.stdout.write(f"  {change}")
     command.stdout.write(("预览（未写入）：" if dry_run else "导入完成：") + report.summary())
     return report
-
-
-class MonthlyImportCommand(BaseCommand):
-    """`import_scores` and `import_hotline`: FILE --month YYYY-MM [--dry-run]."""
-
-    service = None  # set by subclasses: scores_import or hotline_import
-    header_check = None  # set by subclasses: scores_header_check or hotline_header_check
-
-    def add_arguments(self, parser):
-        parser.add_argument("file")
-        parser.add_argument("--month", required=True, help="月份，如 2025-01")
-        parser.add_argument("--dry-run", action="store_true", help="只预览将发生的变化，不写入")
-
-    def handle(self, *args, file, month, dry_run, **options):
-        try:
-            month = parse_month(month)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        run_import(
-            self,
-            self.service,
-            path=file,
-            dry_run=dry_run,
-            month=month,
-            header_check=(lambda header: self.header_check(month)(header)) if self.header_check else None,
-        )

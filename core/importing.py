@@ -165,13 +165,6 @@ def parse_date(text: str, *, label: str) -> dt.date:
         raise RowProblem(f"{label}应为日期（如 2024-01-01），实际为“{text}”") from None
 
 
-def parse_month(text: str) -> str:
-    """'2025-01' (YYYY-MM) or ValueError."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text or ""):
-        raise ValueError(f"月份应为 YYYY-MM 格式，如 2025-01，实际为“{text}”")
-    return text
-
-
 def clean_text(text: str, *, label: str, column: str = "") -> str:
     """Whitespace runs (tabs, line breaks…) become one space; invisible control and format
     characters (BEL, ESC, U+202E right-to-left override, zero-width spaces…) are refused: they

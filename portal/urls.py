@@ -10,10 +10,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from portal import views
 from portal.api import api_router
 from portal.security import ThrottledFrontendLoginForm
+from ratings import engine
 from ratings import views as ratings_views
 from ratings.feeds import RatingsFeed
 
-QUARTER = r"(?P<quarter_slug>[0-9]{4}-q[1-4])"
+QUARTER = rf"(?P<quarter_slug>{engine.QUARTER_SLUG_PATTERN})"
 VERSION = r"v(?P<version>[1-9][0-9]{0,3})"
 
 urlpatterns = [

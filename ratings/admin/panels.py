@@ -2,7 +2,7 @@
 
 from wagtail.admin.panels import Panel
 
-from ratings import opendata
+from ratings import engine, opendata
 
 
 class QuarterReviewPanel(Panel):
@@ -19,11 +19,7 @@ class QuarterReviewPanel(Panel):
             quarter = getattr(self.instance, "quarter", "")
             computation = QuarterComputation.objects.filter(quarter=quarter).first()
             last = Release.objects.filter(quarter=quarter).order_by("-version").first()
-            months = (
-                [f"{quarter[:4]}-{m:02d}" for m in range(3 * int(quarter[-1]) - 2, 3 * int(quarter[-1]) + 1)]
-                if quarter
-                else []
-            )
+            months = list(engine.quarter_months(quarter)) if quarter else []
             context.update(
                 quarter=quarter,
                 computation=computation,

@@ -17,14 +17,14 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from core.errors import ActionRefused, ImportRefused
-from ratings import selectors
+from ratings import engine, selectors
 from ratings.admin.common import breadcrumbs
 from ratings.models import Correction, Release
 from ratings.services.publication import correction_open, quarter_submit
 from ratings.services.quarters import quarter_compute
 from registry.permissions import user_is_firm_scoped
 
-QUARTER_RE = r"(?P<quarter>[0-9]{4}Q[1-4])"
+QUARTER_RE = rf"(?P<quarter>{engine.QUARTER_PATTERN})"
 SUBMIT_PERMISSION = "ratings.submit_quarter"
 CORRECTION_PERMISSION = "ratings.open_correction"
 QUARTERS_VIEW_PERMISSIONS = ("ratings.view_release", SUBMIT_PERMISSION, CORRECTION_PERMISSION)

@@ -1,6 +1,5 @@
 """Assessment schemes (考核方案, SPEC §2/§3): versioned criteria, bands and consequences."""
 
-import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -14,11 +13,9 @@ from wagtail.models import Orderable
 
 from ratings import engine
 
-QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
-
 
 def validate_quarter(value: str) -> None:
-    if not QUARTER_RE.fullmatch(value or ""):
+    if not engine.is_quarter(value):
         raise ValidationError("季度应写作 2025Q1 的形式", code="quarter")
 
 

@@ -1,19 +1,16 @@
 """What editors import each month and what compute_quarter stores (SPEC §2, §3, §9)."""
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ratings import engine
 from ratings.models.scheme import Scheme, validate_quarter
 from registry.models import Estate, Firm
 
-MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
 
 def validate_month(value: str) -> None:
-    if not MONTH_RE.fullmatch(value or ""):
+    if not engine.is_month(value):
         raise ValidationError("月份应写作 2025-01 的形式", code="month")
 
 

@@ -12,7 +12,7 @@ downloads, and elsewhere only the parts a page needs are read through JSON key l
 
 # The public API, split by page: quarters (index, table, preview), plates, downloads (data and
 # feed), directory (estate, firm and home sections); common holds shared constants and helpers.
-from .common import DATA_FIELDS, MONTH_FIELDS, NO_SCORE, page_path, quarter_label, release_title
+from .common import DATA_FIELDS, MONTH_FIELDS, NO_SCORE, page_path, release_title
 from .directory import estate_ratings, firm_ratings, home_ratings
 from .downloads import feed_releases, release_for_download
 from .inputs import previous_grades, quarter_inputs
@@ -56,7 +56,6 @@ __all__ = [
     "page_path",
     "plate_context",
     "published_quarters",
-    "quarter_label",
     "quarter_preview_context",
     "quarter_release_context",
     "release_for_download",

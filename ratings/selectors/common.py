@@ -100,21 +100,12 @@ MONTH_FIELDS = [
 # --------------------------------------------------------------------------- small helpers
 
 
-def quarter_label(quarter: str) -> str:
-    return f"{quarter[:4]}年第{quarter[-1]}季度"
-
-
 def release_title(quarter: str, version: int) -> str:
-    return f"{quarter_label(quarter)}物业服务评级（第{version}版）"
+    return f"{engine.quarter_label(quarter)}物业服务评级（第{version}版）"
 
 
 def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def next_quarter(quarter: str) -> str:
-    year, q = int(quarter[:4]), int(quarter[-1])
-    return f"{year + 1}Q1" if q == 4 else f"{year}Q{q + 1}"
 
 
 def page_path(url_path: str | None, live: bool = True) -> str | None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from ratings import engine
 from ratings.models import Release, ReleaseRow
 from ratings.selectors.common import (
     CHART_MONTHS,
@@ -19,7 +20,6 @@ from ratings.selectors.common import (
     band_labels,
     band_summary,
     page_path,
-    quarter_label,
 )
 from registry.models import Firm
 
@@ -72,7 +72,7 @@ def _estate_quarter(h: dict, paths: dict[str, str]) -> dict:
     labels = band_labels(scheme)
     return {
         "quarter": h["quarter"],
-        "label": quarter_label(h["quarter"]),
+        "label": engine.quarter_label(h["quarter"]),
         "version": h["release__version"],
         "published_at": h["release__published_at"],
         "quarter_url": paths[h["quarter"]],
@@ -184,7 +184,7 @@ def firm_ratings(*, firm_id: int, credit_code: str | None = None) -> dict:
             entries.append(
                 {
                     "quarter": r["quarter"],
-                    "label": quarter_label(r["quarter"]),
+                    "label": engine.quarter_label(r["quarter"]),
                     "url": paths[r["quarter"]],
                     "list": "red",
                     "reasons": [],
@@ -195,7 +195,7 @@ def firm_ratings(*, firm_id: int, credit_code: str | None = None) -> dict:
                 entries.append(
                     {
                         "quarter": r["quarter"],
-                        "label": quarter_label(r["quarter"]),
+                        "label": engine.quarter_label(r["quarter"]),
                         "url": paths[r["quarter"]],
                         "list": "black",
                         "reasons": e["reasons"],
@@ -235,7 +235,7 @@ def firm_ratings(*, firm_id: int, credit_code: str | None = None) -> dict:
     over_time = [
         {
             "quarter": r["quarter"],
-            "label": quarter_label(r["quarter"]),
+            "label": engine.quarter_label(r["quarter"]),
             "url": paths[r["quarter"]],
             "bands": [
                 b
@@ -249,7 +249,7 @@ def firm_ratings(*, firm_id: int, credit_code: str | None = None) -> dict:
     return {
         "latest": {
             "quarter": newest["quarter"],
-            "label": quarter_label(newest["quarter"]),
+            "label": engine.quarter_label(newest["quarter"]),
             "url": paths[newest["quarter"]],
             "version": newest["version"],
             "estates": estates,
@@ -284,7 +284,7 @@ def home_ratings() -> dict | None:
     entries = _list_entries(lists, firm_paths, {})
     return {
         "quarter": release["quarter"],
-        "label": quarter_label(release["quarter"]),
+        "label": engine.quarter_label(release["quarter"]),
         "url": paths[release["quarter"]],
         "version": release["version"],
         "published_at": release["published_at"],

@@ -9,9 +9,7 @@ from ratings.selectors.common import (
     _live_quarter_paths,
     band_labels,
     chinese_date,
-    next_quarter,
     page_path,
-    quarter_label,
     release_title,
 )
 
@@ -91,7 +89,7 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
         marks.append(
             {
                 "quarter": h["quarter"],
-                "label": quarter_label(h["quarter"]),
+                "label": engine.quarter_label(h["quarter"]),
                 "band": h["band"],
                 "band_label": band_labels(h["release__document__scheme"]).get(h["band"], h["band"]),
                 "current": h["quarter"] == quarter,
@@ -103,11 +101,11 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
     estate_path = page_path(page["url_path"], page["live"])
     estate_url = request.build_absolute_uri(estate_path) if estate_path else None
     qr_svg = segno.make(estate_url, error="m").svg_inline(scale=4, omitsize=False) if estate_url else ""
-    valid_until = engine.quarter_bounds(next_quarter(quarter))[1]
+    valid_until = engine.quarter_bounds(engine.next_quarter(quarter))[1]
     band = row["band"]
     return {
         "quarter": quarter,
-        "quarter_label": quarter_label(quarter),
+        "quarter_label": engine.quarter_label(quarter),
         "quarter_url": paths[quarter],
         "version": current["release__version"],
         "published_at": current["release__published_at"],

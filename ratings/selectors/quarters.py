@@ -28,7 +28,6 @@ from ratings.selectors.common import (
     band_labels,
     band_summary,
     page_path,
-    quarter_label,
     release_title,
 )
 
@@ -54,7 +53,7 @@ def published_quarters(*, index_page=None) -> list[dict]:
         quarters.append(
             {
                 "quarter": quarter,
-                "label": quarter_label(quarter),
+                "label": engine.quarter_label(quarter),
                 "url": paths[quarter],
                 "version": release["version"],
                 "published_at": release["published_at"],
@@ -416,7 +415,7 @@ def quarter_release_context(
     data_prefix = quarter_path if version is None else version_prefix
     return {
         "quarter": quarter,
-        "quarter_label": quarter_label(quarter),
+        "quarter_label": engine.quarter_label(quarter),
         "quarter_url": quarter_path,
         "preview": False,
         "release": _release_info(release),
@@ -475,7 +474,7 @@ def quarter_preview_context(*, quarter: str, params, url_path: str | None = None
     latest = releases[-1] if releases else None
     context = {
         "quarter": quarter,
-        "quarter_label": quarter_label(quarter),
+        "quarter_label": engine.quarter_label(quarter),
         "quarter_url": page_path(url_path) if url_path else _quarter_path_of(quarter),
         "fields_url": None,
         "preview": True,

@@ -12,7 +12,7 @@ from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
 from core.errors import ActionRefused
-from ratings import opendata, selectors
+from ratings import engine, opendata, selectors
 from ratings.models import Correction, QuarterPage, RatingIndexPage, Release, ReleaseRow
 from registry.models import Estate, Firm
 
@@ -24,11 +24,7 @@ publication_time: contextvars.ContextVar[dt.datetime | None] = contextvars.Conte
 
 
 def quarter_title(quarter: str) -> str:
-    return f"{quarter[:4]}年第{quarter[-1]}季度物业服务评级"
-
-
-def quarter_slug(quarter: str) -> str:
-    return f"{quarter[:4]}-q{quarter[-1]}"
+    return f"{engine.quarter_label(quarter)}物业服务评级"
 
 
 @transaction.atomic
@@ -40,7 +36,9 @@ def quarter_page_ensure(*, quarter: str, user=None) -> QuarterPage:
     index = RatingIndexPage.objects.first()
     if index is None:
         raise ActionRefused("评级栏目页面不存在：请先运行 migrate")
-    page = QuarterPage(title=quarter_title(quarter), slug=quarter_slug(quarter), quarter=quarter, live=False)
+    page = QuarterPage(
+        title=quarter_title(quarter), slug=engine.quarter_slug(quarter), quarter=quarter, live=False
+    )
     index.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
     return page

@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ratings import selectors
+from ratings import engine, selectors
 
 register = template.Library()
 
@@ -49,9 +49,7 @@ def rank_text(value):
 @register.filter
 def month_cn(month: str) -> str:
     """ "2025-03" → "2025年3月"."""
-    if not month or len(month) != 7:
-        return month
-    return f"{month[:4]}年{int(month[5:])}月"
+    return engine.month_label(month) if engine.is_month(month) else month
 
 
 @register.simple_tag
@@ -110,9 +108,10 @@ def hotline_chart(points, title_id="hotline-chart-title", desc_id="hotline-chart
             )
         if i % label_every == 0 or i == len(points) - 1:
             month = p["month"]
-            new_year = month[:4] != last_year
-            last_year = month[:4]
-            text = f"{month[2:4]}年{int(month[5:])}月" if new_year else f"{int(month[5:])}月"
+            year, number = engine.month_parts(month)
+            new_year = year != last_year
+            last_year = year
+            text = f"{year % 100:02d}年{number}月" if new_year else f"{number}月"
             labels.append((f"{x + bar / 2:.1f}", f"{height - bottom + 16}", text))
     svg = format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{tid} {did}" preserveAspectRatio="xMidYMid meet">'

@@ -1,10 +1,9 @@
 import json
-import re
 
 from django.core.management.base import BaseCommand, CommandError
 
 from core.errors import ImportRefused
-from ratings import selectors
+from ratings import engine, selectors
 from ratings.services.quarters import quarter_compute
 
 
@@ -19,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, quarter, json: bool, **options):
         quarter = quarter.upper()
-        if not re.fullmatch(r"[0-9]{4}Q[1-4]", quarter):
+        if not engine.is_quarter(quarter):
             raise CommandError(f"季度应写作 2025Q1 的形式，实际为“{quarter}”")
         frozen = selectors.frozen_computation(quarter) if selectors.quarter_in_review(quarter) else None
         if json and frozen is not None:

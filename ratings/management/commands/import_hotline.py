@@ -1,4 +1,4 @@
-from core.commands import MonthlyImportCommand
+from ratings.management.commands._monthly import MonthlyImportCommand
 from ratings.services.scores import hotline_header_check, hotline_import
 
 
