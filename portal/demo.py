@@ -12,6 +12,7 @@ from wagtail.models import Site
 from core.tabular import Table
 from portal.models import PortalSettings
 from portal.roles import COMMITTEE, EDITORS, FIRMS, firm_account_group_ensure, roles_ensure
+from ratings.demo import demo_publication_load, demo_scores_load
 from registry.credit_code import make_code
 from registry.models import Firm
 from registry.services import registry_import
@@ -98,8 +99,6 @@ def demo_load(*, stdout=None) -> None:
     registry_import(table=registry_table())
     registry_import(table=contract_history_table())
     _accounts(roles)
-    from ratings.demo import demo_publication_load, demo_scores_load
-
     demo_scores_load()
     demo_publication_load()
     site = Site.objects.get(is_default_site=True)

@@ -8,6 +8,8 @@ from django.db import transaction
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from ratings.models import RatingIndexPage
+
 EDITORS = "编辑"
 COMMITTEE = "考评委员会"
 FIRMS = "物业企业"
@@ -97,8 +99,6 @@ def _editor_page_permissions(editors: Group) -> None:
     GroupPagePermission.objects.filter(
         group=editors, permission=page_perms["publish_page"], page=root
     ).delete()
-    from ratings.models import RatingIndexPage
-
     home = Page.objects.filter(depth=2).first()
     if home is None:
         return
@@ -111,8 +111,6 @@ def _editor_page_permissions(editors: Group) -> None:
 def _committee_page_permissions(committee: Group) -> None:
     """The committee publishes quarter pages by approving them (SPEC §4): Wagtail publishes an
     approved page as the approving user, so the committee holds publish on the /ratings/ section."""
-    from ratings.models import RatingIndexPage
-
     index = RatingIndexPage.objects.first()
     if index is None:
         return

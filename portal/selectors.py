@@ -1,8 +1,10 @@
-"""Reads for the public directory. Every function runs a fixed number of queries, whatever the data size."""
+"""Reads of the site shell: the navigation and the site settings, each cached (one query at most)."""
 
-SEARCH_MAX_CHARS = 100
-SEARCH_MAX_RESULTS = 50
+from django.core.cache import cache
 
+from wagtail.models import Page, Site
+
+from portal.models import PortalSettings
 
 NAV_CACHE_KEY = "portal:nav-live-paths"
 
@@ -12,10 +14,6 @@ def nav_sections(sections, *, current_path: str) -> list[dict]:
 
     One cached query: the set of live top-level section paths changes only when a page is published.
     """
-    from django.core.cache import cache
-
-    from wagtail.models import Page
-
     key = NAV_CACHE_KEY
     live_paths = cache.get(key)
     if live_paths is None:
@@ -38,12 +36,6 @@ SETTINGS_CACHE_KEY = "portal:settings:{site_id}"
 
 def portal_settings_for(request):
     """The site's PortalSettings, cached: the footer and the demo notice are on every page."""
-    from django.core.cache import cache
-
-    from wagtail.models import Site
-
-    from portal.models import PortalSettings
-
     site = Site.find_for_request(request)
     if site is None:
         return None

@@ -2,9 +2,11 @@
 when the site settings shown on every page change."""
 
 from django.core.cache import cache
+from django.db.models.signals import post_save
 
 from wagtail.signals import page_published, page_unpublished
 
+from portal.models import PortalSettings
 from portal.selectors import NAV_CACHE_KEY, SETTINGS_CACHE_KEY
 
 
@@ -17,10 +19,6 @@ def on_settings_saved(sender, instance, **kwargs):
 
 
 def connect() -> None:
-    from django.db.models.signals import post_save
-
-    from portal.models import PortalSettings
-
     post_save.connect(on_settings_saved, sender=PortalSettings, dispatch_uid="portal-settings-saved")
     page_published.connect(on_page_visibility_change, dispatch_uid="portal-nav-published")
     page_unpublished.connect(on_page_visibility_change, dispatch_uid="portal-nav-unpublished")

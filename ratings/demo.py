@@ -5,11 +5,28 @@ veto, one estate red two quarters running under the same firm (exit warning), on
 every estate is green (red list), one estate with too few assessed months (pending).
 """
 
+import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
 from core.tabular import Table
 from ratings import engine, selectors
+from ratings.models import (
+    Appeal,
+    Correction,
+    HotlineMonth,
+    MonthlyScore,
+    QuarterComputation,
+    QuarterPage,
+    Release,
+)
+from ratings.services import appeals, publication
+from ratings.services.quarters import quarter_compute
+from ratings.services.scores import hotline_import, scores_import
+from registry.models import Estate
 
 FIRST_MONTH = "2024-10"
 MONTHS = 24
@@ -82,11 +99,6 @@ def month_tables(month: str, *, households: dict[str, int]) -> tuple[Table, Tabl
 
 def demo_scores_load(*, user=None) -> None:
     """Import 24 months through the editors' import services, then compute every quarter."""
-    from ratings.models import QuarterComputation
-    from ratings.services.quarters import quarter_compute
-    from ratings.services.scores import hotline_import, scores_import
-    from registry.models import Estate
-
     households = dict(Estate.objects.filter(code__in=QUALITY).values_list("code", "households"))
     for month in demo_months():
         if selectors.quarter_lock_reason(engine.quarter_of_month(month)):
@@ -105,10 +117,6 @@ def demo_scores_load(*, user=None) -> None:
 
 def import_moment(month: str):
     """When the street office would have imported a month: the 5th of the next month, 9:00."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     year, number = map(int, month.split("-"))
     year, number = (year + 1, 1) if number == 12 else (year, number + 1)
     return timezone.make_aware(dt.datetime(year, number, 5, 9, 0))
@@ -116,8 +124,6 @@ def import_moment(month: str):
 
 def _date_imports(month: str) -> None:
     """Realistic import times, so that appeal windows (7 days from the import) close as they would."""
-    from ratings.models import HotlineMonth, MonthlyScore
-
     MonthlyScore.objects.filter(month=month).update(imported_at=import_moment(month))
     HotlineMonth.objects.filter(month=month).update(imported_at=import_moment(month))
 
@@ -141,22 +147,12 @@ APPEALS = [
 
 
 def _publication_moment(quarter: str):
-    import datetime as dt
-
-    from django.utils import timezone
-
     first, last = engine.quarter_bounds(quarter)
     return timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=12), dt.time(10, 0)))
 
 
 def demo_publication_load() -> None:
     """Every demo quarter but the last goes through the committee; the last waits for review."""
-    from django.contrib.auth import get_user_model
-
-    from ratings.models import Appeal, Correction, MonthlyScore, QuarterPage, Release
-    from ratings.services import appeals, publication
-    from ratings.services.scores import scores_import
-
     User = get_user_model()
     editor, committee = User.objects.get(username="editor"), User.objects.get(username="committee")
     for quarter in demo_quarters():
@@ -221,6 +217,4 @@ def demo_publication_load() -> None:
 
 
 def _days(n: int):
-    import datetime as dt
-
     return dt.timedelta(days=n)

@@ -9,13 +9,19 @@
   first; these receivers are the floor under every other path).
 """
 
+from django.db.models.signals import pre_delete, pre_save
+
+from wagtail.models import Page
 from wagtail.signals import page_published, task_submitted
+
+from core.errors import PageProtected
+from ratings.models import QuarterPage
+from ratings.selectors import page_protection_reason
+from ratings.services.publication import publication_approver, release_publish
+from ratings.services.quarters import quarter_freeze
 
 
 def on_task_submitted(sender, instance, user=None, **kwargs):
-    from ratings.models import QuarterPage
-    from ratings.services.quarters import quarter_freeze
-
     page = instance.workflow_state.content_object
     page = getattr(page, "specific", page)
     if isinstance(page, QuarterPage):
@@ -23,29 +29,16 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
 
 
 def on_page_published(sender, instance, revision=None, **kwargs):
-    from ratings.services.publication import publication_approver, release_publish
-
     approved_by, name = publication_approver(instance, revision)
     release_publish(quarter=instance.quarter, approved_by=approved_by, approved_by_name=name)
 
 
 def refuse_protected_page_delete(sender, instance, **kwargs):
-    from wagtail.models import Page
-
-    from core.errors import PageProtected
-    from ratings.selectors import page_protection_reason
-
     if isinstance(instance, Page) and (reason := page_protection_reason(instance)):
         raise PageProtected(reason)
 
 
 def refuse_protected_page_unpublish(sender, instance, update_fields=None, **kwargs):
-    from wagtail.models import Page
-
-    from core.errors import PageProtected
-    from ratings.models import QuarterPage
-    from ratings.selectors import page_protection_reason
-
     if not isinstance(instance, Page) or instance.live or instance._state.adding:
         return
     if update_fields is not None and "live" not in update_fields:
@@ -56,10 +49,6 @@ def refuse_protected_page_unpublish(sender, instance, update_fields=None, **kwar
 
 
 def connect() -> None:
-    from django.db.models.signals import pre_delete, pre_save
-
-    from ratings.models import QuarterPage
-
     pre_delete.connect(refuse_protected_page_delete, dispatch_uid="ratings-protect-page-delete")
     pre_save.connect(refuse_protected_page_unpublish, dispatch_uid="ratings-protect-page-unpublish")
     task_submitted.connect(on_task_submitted, dispatch_uid="ratings-freeze-on-submit")

@@ -3,6 +3,9 @@
 from wagtail.admin.panels import Panel
 
 from ratings import engine, opendata
+from ratings.models.publication import Appeal, Release
+from ratings.models.scores import QuarterComputation
+from ratings.selectors import quarter_lock_reason
 
 
 class QuarterReviewPanel(Panel):
@@ -12,9 +15,6 @@ class QuarterReviewPanel(Panel):
         template_name = "ratings/admin/quarter_review_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from ratings.models import Appeal, QuarterComputation, Release
-            from ratings.selectors import quarter_lock_reason
-
             context = super().get_context_data(parent_context)
             quarter = getattr(self.instance, "quarter", "")
             computation = QuarterComputation.objects.filter(quarter=quarter).first()

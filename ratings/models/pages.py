@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.models import Page
 
+from ratings import selectors
 from ratings.admin.panels import QuarterReviewPanel
 from ratings.models.scheme import validate_quarter
 
@@ -32,8 +33,6 @@ class RatingIndexPage(RoutablePageMixin, Page):
         verbose_name = "评级栏目"
 
     def get_context(self, request, *args, **kwargs):
-        from ratings import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["quarters"] = selectors.published_quarters(index_page=self)
         return context
@@ -41,8 +40,6 @@ class RatingIndexPage(RoutablePageMixin, Page):
     @path("data/", name="data_fields")
     def data_fields(self, request):
         """The description of every open-data field, in Chinese (SPEC §8)."""
-        from ratings import selectors
-
         context = self.get_context(request)
         context.update(selectors.data_fields_context())
         return TemplateResponse(request, "ratings/data_fields.html", context)
@@ -91,8 +88,6 @@ class QuarterPage(RoutablePageMixin, Page):
 
     @path("plates/<slug:estate_slug>/")
     def plate(self, request, estate_slug, version=None):
-        from ratings import selectors
-
         context = selectors.plate_context(
             quarter=self.quarter, estate_slug=estate_slug, request=request, version=version
         )
@@ -107,8 +102,6 @@ class QuarterPage(RoutablePageMixin, Page):
         return self.plate(request, estate_slug, version=int(version))
 
     def _release_response(self, request, *, version):
-        from ratings import selectors
-
         context = selectors.quarter_release_context(
             quarter=self.quarter, version=version, params=request.GET, url_path=self.url_path
         )
@@ -120,8 +113,6 @@ class QuarterPage(RoutablePageMixin, Page):
     # --- preview for the committee: the provisional computation --------------------------------
 
     def serve_preview(self, request, mode_name):
-        from ratings import selectors
-
         context = self.get_context(request)
         context.update(
             selectors.quarter_preview_context(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.apps import apps
 from django.db.models import Count
 
 from wagtail.models import Site
 
 from ratings import engine
-from ratings.models import QuarterPage, ReleaseRow
+from ratings.models.publication import ReleaseRow
 from registry.models import Firm
 
 PAGE_SIZE = 50
@@ -100,6 +101,11 @@ MONTH_FIELDS = [
 # --------------------------------------------------------------------------- small helpers
 
 
+def quarter_pages():
+    """QuarterPage's manager, looked up when a read runs: the page models call these reads."""
+    return apps.get_model("ratings", "QuarterPage").objects
+
+
 def release_title(quarter: str, version: int) -> str:
     return f"{engine.quarter_label(quarter)}物业服务评级（第{version}版）"
 
@@ -130,7 +136,7 @@ def band_order(scheme: dict | None) -> list[str]:
 
 def _live_quarter_paths(index_page=None) -> dict[str, str]:
     """{quarter: public path} of live quarter pages: one query."""
-    pages = QuarterPage.objects.live()
+    pages = quarter_pages().live()
     if index_page is not None:
         pages = pages.child_of(index_page)
     return {q: page_path(url_path) for q, url_path in pages.values_list("quarter", "url_path")}

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count
 
 from ratings import engine
-from ratings.models import Release, ReleaseRow
+from ratings.models.publication import Release, ReleaseRow
 from ratings.selectors.common import (
     CHART_MONTHS,
     FIRM_LIST_QUARTERS,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ratings.models import QuarterPage, Release
+from ratings.models.publication import Release
 from ratings.selectors.common import (
     _band_counts,
     _live_quarter_paths,
     band_summary,
+    quarter_pages,
     release_title,
 )
 
@@ -17,7 +18,7 @@ from ratings.selectors.common import (
 
 def release_for_download(*, quarter_slug: str, version: int | None) -> Release | None:
     """The release behind data.json / data.csv (latest, or version k) of a live quarter page."""
-    quarter = QuarterPage.objects.live().filter(slug=quarter_slug).values_list("quarter", flat=True).first()
+    quarter = quarter_pages().live().filter(slug=quarter_slug).values_list("quarter", flat=True).first()
     if quarter is None:
         return None
     releases = Release.objects.filter(quarter=quarter)

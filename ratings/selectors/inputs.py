@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from ratings import engine
-from ratings.models import HotlineMonth, MonthlyScore, QuarterComputation, QuarterGrade
+from ratings.models.scores import HotlineMonth, MonthlyScore, QuarterComputation, QuarterGrade
 from registry.models import Estate, Firm, ServiceContract
 
 

@@ -6,12 +6,14 @@ from django.db.models import Q
 
 from wagtail.models import Page, WorkflowState
 
-from ratings.models import Correction, QuarterComputation, QuarterPage, Release, ReleaseRow
+from ratings.models.publication import Correction, Release, ReleaseRow
+from ratings.models.scores import QuarterComputation
+from ratings.selectors.common import quarter_pages
 
 
 def quarter_in_review(quarter: str) -> bool:
     """Whether the quarter's page is with the committee now (its approval workflow in progress)."""
-    page_ids = [str(pk) for pk in QuarterPage.objects.filter(quarter=quarter).values_list("pk", flat=True)]
+    page_ids = [str(pk) for pk in quarter_pages().filter(quarter=quarter).values_list("pk", flat=True)]
     return (
         bool(page_ids)
         and WorkflowState.objects.filter(
@@ -62,7 +64,7 @@ def page_protection_reason(page, *, include_descendants: bool = False, unpublish
     pages = Q(pk=page.pk)
     if include_descendants:
         pages |= Q(path__startswith=page.path, depth__gt=page.depth)
-    quarters = list(QuarterPage.objects.filter(pages).values_list("quarter", flat=True))
+    quarters = list(quarter_pages().filter(pages).values_list("quarter", flat=True))
     released = set(Release.objects.filter(quarter__in=quarters).values_list("quarter", flat=True))
     for quarter in quarters:
         if quarter in released:

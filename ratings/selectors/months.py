@@ -4,7 +4,8 @@ listings that show months: a fixed number of queries for a page of rows."""
 from decimal import Decimal
 
 from ratings import engine
-from ratings.models import HotlineMonth, MonthlyScore, Scheme
+from ratings.models.scheme import Scheme
+from ratings.models.scores import HotlineMonth, MonthlyScore
 
 
 def _schemes_by_quarter(quarters) -> dict[str, engine.Scheme | None]:

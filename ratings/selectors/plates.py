@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ratings import engine
-from ratings.models import ReleaseRow
+from ratings.models.publication import ReleaseRow
 from ratings.selectors.common import (
     HISTORY_QUARTERS,
     _live_quarter_paths,
@@ -12,6 +12,7 @@ from ratings.selectors.common import (
     page_path,
     release_title,
 )
+from registry.models import EstatePage
 
 # --------------------------------------------------------------------------- plates
 
@@ -20,8 +21,6 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
     """The printable plate of one estate for a quarter's release (latest, or version k): four
     queries. It says so plainly when a newer release of the quarter, or a later quarter, exists."""
     import segno
-
-    from registry.models import EstatePage
 
     page = (
         EstatePage.objects.filter(slug=estate_slug)

@@ -12,7 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils.http import urlencode
 
 from ratings import engine
-from ratings.models import Appeal, QuarterComputation, QuarterGrade, QuarterPage, Release, ReleaseRow
+from ratings.models.publication import Appeal, Release, ReleaseRow
+from ratings.models.scores import QuarterComputation, QuarterGrade
 from ratings.selectors.common import (
     CHANGES_SHOWN,
     DATA_FIELDS,
@@ -28,6 +29,7 @@ from ratings.selectors.common import (
     band_labels,
     band_summary,
     page_path,
+    quarter_pages,
     release_title,
 )
 
@@ -450,7 +452,7 @@ def _release_info(release: dict) -> dict:
 
 
 def _quarter_path_of(quarter: str) -> str | None:
-    url_path = QuarterPage.objects.filter(quarter=quarter).values_list("url_path", flat=True).first()
+    url_path = quarter_pages().filter(quarter=quarter).values_list("url_path", flat=True).first()
     return page_path(url_path)
 
 

@@ -9,7 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, WorkflowState
 
 from ratings import engine
-from ratings.models import Appeal, Correction, MonthlyScore, QuarterComputation, QuarterPage, Release
+from ratings.models.publication import Appeal, Correction, Release
+from ratings.models.scores import MonthlyScore, QuarterComputation
+from ratings.selectors.common import quarter_pages
 from ratings.selectors.locks import quarter_lock_reason
 
 
@@ -28,7 +30,7 @@ def quarter_overview() -> list[dict]:
     corrections = {
         c.quarter: c for c in Correction.objects.filter(release__isnull=True).select_related("opened_by")
     }
-    pages = {p.quarter: p for p in QuarterPage.objects.all()}
+    pages = {p.quarter: p for p in quarter_pages().all()}
     page_type = ContentType.objects.get_for_model(Page)
     in_progress = {
         int(state.object_id): state

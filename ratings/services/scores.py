@@ -17,7 +17,7 @@ from core.bulk import update_rows
 from core.errors import ImportRefused, RowProblem
 from core.importing import ImportReport, RowCollector, clean_text, parse_decimal, parse_int
 from core.tabular import Table, check_header
-from ratings import engine
+from ratings import engine, selectors
 from ratings.models import HotlineMonth, MonthlyScore, Scheme
 from registry.models import Estate, ServiceContract
 
@@ -43,8 +43,6 @@ def month_lock_error(month: str) -> str | None:
 
     Publication arrives with the publication issue; until then nothing is locked.
     """
-    from ratings import selectors
-
     return selectors.quarter_lock_reason(engine.quarter_of_month(month))
 
 
