@@ -9,9 +9,10 @@ from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from ratings.models import RatingIndexPage
+from ratings.services.publication import COMMITTEE_NAME
 
 EDITORS = "编辑"
-COMMITTEE = "考评委员会"
+COMMITTEE = COMMITTEE_NAME  # one name, kept by the publication rules that credit the committee
 FIRMS = "物业企业"
 FIRM_GROUP_PREFIX = "物业企业·"
 

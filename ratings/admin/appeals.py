@@ -45,10 +45,11 @@ def _criteria_of(month: str) -> list[tuple[str, str, object]]:
 
     The 12345 criterion is computed from the hotline figures, so it is never edited by hand.
     """
-    scheme = Scheme.objects.prefetch_related("criteria").for_quarter(engine.quarter_of_month(month))
+    scheme = Scheme.objects.prefetch_related("criteria", "bands").for_quarter(engine.quarter_of_month(month))
     if scheme is None:
         return []
-    return [(c.code, c.name, c.max) for c in scheme.criteria.all() if c.code != "hotline"]
+    scored = set(scheme.to_engine().scored_codes)  # the hotline criterion is derived, never appealed here
+    return [(c.code, c.name, c.max) for c in scheme.criteria.all() if c.code in scored]
 
 
 def _appeal_policy():

@@ -73,11 +73,15 @@ def monthly_score_change(*, score: MonthlyScore, scores: dict[str, str], user, r
     """Change a stored month's criterion scores (refused for a locked quarter), logged old → new."""
     if lock := selectors.quarter_lock_reason(engine.quarter_of_month(score.month)):
         raise ActionRefused(lock)
-    scheme = Scheme.objects.prefetch_related("criteria").for_quarter(engine.quarter_of_month(score.month))
-    maxima = {c.code: c.max for c in scheme.criteria.all()} if scheme else {}
+    scheme = Scheme.objects.prefetch_related("criteria", "bands").for_quarter(
+        engine.quarter_of_month(score.month)
+    )
+    # Only scored criteria are edited by hand: the scheme's hotline criterion is computed.
+    scored = scheme.to_engine().scored_set if scheme else frozenset()
+    maxima = {c.code: c.max for c in scheme.criteria.all() if c.code in scored} if scheme else {}
     new = dict(score.scores)
     for code, text in scores.items():
-        if code not in maxima or code == "hotline":
+        if code not in maxima:
             raise ActionRefused(f"考核项目“{code}”不能在这里修改")
         try:
             new[code] = str(parse_decimal(str(text), label=code, places=1, maximum=maxima[code]))
