@@ -1,9 +1,32 @@
-"""Root of the test tree: only what every test needs. Factories live beside the tests that use them."""
+"""Root of the test tree: the report header and the fixtures that tests of more than one app use.
+Helpers shared the same way are in tests/helpers.py; factories in tests/factories.py."""
+
+import pytest
 
 from django.conf import settings
+from django.core.cache import cache
 
 
 def pytest_report_header(config):
     # CI runs the suite twice (SQLite, then PostgreSQL): say which one this run is on.
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The cache is per process (LocMemCache) and holds the navigation (which sections are live)
+    # and the site root: each test starts from its own page tree and an empty cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    def write(name: str, data: bytes):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return str(path)
+
+    return write

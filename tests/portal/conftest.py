@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from registry.credit_code import make_code
@@ -21,14 +20,6 @@ from registry.models import (
     ServiceContract,
     Street,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The navigation caches which sections are live; each test starts from its own page tree.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def add_firm(name: str, serial: int, *, page: bool = True) -> Firm:

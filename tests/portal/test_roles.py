@@ -10,7 +10,7 @@ from wagtail.models import GroupCollectionPermission, GroupPagePermission, Workf
 from portal.roles import COMMITTEE, EDITORS, FIRMS, roles_ensure
 from ratings.models import QuarterPage, RatingIndexPage, Release
 from ratings.services import publication
-from tests.ratings.test_compute import street  # noqa: F401  (fixture)
+from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

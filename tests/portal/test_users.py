@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 from portal.roles import COMMITTEE, EDITORS
 from ratings.models import ImportBatch, Release
 from ratings.services import publication
-from tests.ratings.test_compute import street  # noqa: F401  (fixture)
+from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

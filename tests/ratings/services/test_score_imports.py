@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from ratings.models import HotlineMonth, MonthlyScore
 from tests.factories import EstateFactory, ServiceContractFactory
-from tests.ratings.conftest import csv_bytes, xlsx_bytes
+from tests.helpers import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

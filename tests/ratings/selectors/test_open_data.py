@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 
 from ratings.opendata import FLAT_FIELDS
-from tests.ratings.test_public_ratings import _fresh_cache, correct, publish, street_scores  # noqa: F401
+from tests.ratings.selectors.test_public_ratings import _fresh_cache, correct, publish, street_scores  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "ratings/schema/quarter-1.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[3] / "ratings/schema/quarter-1.schema.json").read_text())
 FORMULA_FIRM = '=HYPERLINK("http://example.invalid")物业有限公司'
 
 

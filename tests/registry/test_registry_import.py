@@ -13,7 +13,7 @@ from wagtail.models import ModelLogEntry
 
 from registry.credit_code import make_code
 from registry.models import Community, Estate, EstatePage, Firm, FirmPage, ServiceContract, Street
-from tests.ratings.conftest import csv_bytes, xlsx_bytes
+from tests.helpers import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from wagtail.models import ModelLogEntry
 from portal.roles import firm_account_group_ensure, roles_ensure
 from ratings.models import Appeal, Correction, MonthlyScore, QuarterComputation, QuarterPage, Release
 from ratings.services import appeals, publication
-from tests.ratings.test_compute import street  # noqa: F401  (fixture)
+from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 

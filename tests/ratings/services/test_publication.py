@@ -18,7 +18,7 @@ from ratings.models import Appeal, AppendOnlyError, MonthlyScore, QuarterPage, R
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute, quarter_freeze
 from ratings.services.scores import scores_import
-from tests.ratings.test_compute import FULL
+from tests.ratings.services.test_compute import FULL
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def quarter_data(street):  # noqa: F811 - fixture from test_compute
     return street
 
 
-from tests.ratings.test_compute import street  # noqa: E402,F401  (fixture)
+from tests.ratings.services.test_compute import street  # noqa: E402,F401  (fixture)
 
 
 def publish(quarter=Q, people=None):

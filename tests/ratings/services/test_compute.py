@@ -18,7 +18,7 @@ from tests.factories import EstateFactory, FirmFactory, GroupFactory, ServiceCon
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).parents[2] / "ratings/schema/quarter-1.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parents[3] / "ratings/schema/quarter-1.schema.json").read_text())
 GOLDEN = Path(__file__).parent / "golden"
 FULL = {
     "owner": "20.0",

@@ -1,8 +1,9 @@
+"""Helpers that tests of more than one app use: files as a person would upload them."""
+
 import csv
 import io
 
 import openpyxl
-import pytest
 
 
 def csv_bytes(header, rows, *, bom=False, encoding="utf-8") -> bytes:
@@ -36,13 +37,3 @@ def _excel_value(value):
             except ValueError:
                 return value
     return value
-
-
-@pytest.fixture
-def write_file(tmp_path):
-    def write(name: str, data: bytes):
-        path = tmp_path / name
-        path.write_bytes(data)
-        return str(path)
-
-    return write

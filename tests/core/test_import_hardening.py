@@ -27,12 +27,12 @@ from core.tabular import read_table
 from ratings.models import HotlineMonth, ImportBatch, MonthlyScore
 from registry.models import Estate, Firm
 from tests.factories import EstateFactory, ServiceContractFactory
-from tests.ratings.conftest import csv_bytes, xlsx_bytes
-from tests.ratings.test_admin_imports import signed_in, text, upload
-from tests.ratings.test_admin_imports import user as make_user
-from tests.ratings.test_registry_import import HEADER as REGISTRY_HEADER
-from tests.ratings.test_registry_import import assert_nothing_written, good_rows
-from tests.ratings.test_score_imports import HOTLINE_HEADER, SCORE_HEADER, hotline_rows, score_rows
+from tests.helpers import csv_bytes, xlsx_bytes
+from tests.ratings.admin.test_imports import signed_in, text, upload
+from tests.ratings.admin.test_imports import user as make_user
+from tests.ratings.services.test_score_imports import HOTLINE_HEADER, SCORE_HEADER, hotline_rows, score_rows
+from tests.registry.test_registry_import import HEADER as REGISTRY_HEADER
+from tests.registry.test_registry_import import assert_nothing_written, good_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from ratings.models import Appeal, MonthlyScore, QuarterComputation, QuarterPage
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
 from ratings.services.scores import scores_import
-from tests.ratings.test_compute import street  # noqa: F401  (fixture)
-from tests.ratings.test_publication import Q, firm_users, people, publish, quarter_data  # noqa: F401
+from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
+from tests.ratings.services.test_publication import Q, firm_users, people, publish, quarter_data  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

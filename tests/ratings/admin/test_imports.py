@@ -16,8 +16,8 @@ from portal.roles import firm_account_group_ensure, roles_ensure
 from ratings.models import HotlineMonth, ImportBatch, MonthlyScore
 from registry.models import Estate
 from tests.factories import EstateFactory, ServiceContractFactory
-from tests.ratings.conftest import csv_bytes, xlsx_bytes
-from tests.ratings.test_score_imports import HOTLINE_HEADER, SCORE_HEADER
+from tests.helpers import csv_bytes, xlsx_bytes
+from tests.ratings.services.test_score_imports import HOTLINE_HEADER, SCORE_HEADER
 
 pytestmark = pytest.mark.django_db
 
