@@ -30,3 +30,12 @@ def write_file(tmp_path):
         return str(path)
 
     return write
+
+
+@pytest.fixture
+def street():
+    """Four estates with 2025Q1 data, two firms (tests.ratings.helpers.quarter_street): a quarter to
+    compute, submit and approve, for the ratings tests and the roles and users tests of the portal."""
+    from tests.ratings.helpers import quarter_street
+
+    return quarter_street()

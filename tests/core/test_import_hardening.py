@@ -28,11 +28,18 @@ from ratings.models import HotlineMonth, ImportBatch, MonthlyScore
 from registry.models import Estate, Firm
 from tests.factories import EstateFactory, ServiceContractFactory
 from tests.helpers import csv_bytes, xlsx_bytes
-from tests.ratings.admin.test_imports import signed_in, text, upload
-from tests.ratings.admin.test_imports import user as make_user
-from tests.ratings.services.test_score_imports import HOTLINE_HEADER, SCORE_HEADER, hotline_rows, score_rows
-from tests.registry.test_registry_import import HEADER as REGISTRY_HEADER
-from tests.registry.test_registry_import import assert_nothing_written, good_rows
+from tests.ratings.helpers import (
+    HOTLINE_HEADER,
+    SCORE_HEADER,
+    hotline_rows,
+    score_rows,
+    signed_in,
+    text,
+    upload,
+)
+from tests.ratings.helpers import user as make_user
+from tests.registry.helpers import HEADER as REGISTRY_HEADER
+from tests.registry.helpers import assert_nothing_written, good_rows
 
 pytestmark = pytest.mark.django_db
 

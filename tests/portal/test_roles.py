@@ -10,7 +10,6 @@ from wagtail.models import GroupCollectionPermission, GroupPagePermission, Workf
 from portal.roles import COMMITTEE, EDITORS, FIRMS, roles_ensure
 from ratings.models import QuarterPage, RatingIndexPage, Release
 from ratings.services import publication
-from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +90,7 @@ def test_the_approval_workflow_asks_the_migrated_committee_group():
     assert list(task.groups.values_list("name", flat=True)) == [COMMITTEE]
 
 
-def test_the_committee_approves_a_quarter_without_roles_ensure(street, django_user_model, client):  # noqa: F811
+def test_the_committee_approves_a_quarter_without_roles_ensure(street, django_user_model, client):
     editor = django_user_model.objects.create_user("ed", password="x")
     editor.groups.add(Group.objects.get(name=EDITORS))
     member = django_user_model.objects.create_user("co", password="x")

@@ -12,7 +12,6 @@ from wagtail.models import ModelLogEntry
 from portal.roles import COMMITTEE, EDITORS
 from ratings.models import ImportBatch, Release
 from ratings.services import publication
-from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +23,7 @@ def admin_client(client, django_user_model):
 
 
 @pytest.fixture
-def approver(street, django_user_model):  # noqa: F811
+def approver(street, django_user_model):
     """A committee member who approved the 2025Q1 release."""
     editor = django_user_model.objects.create_user("ed", password="x")
     editor.groups.add(Group.objects.get(name=EDITORS))

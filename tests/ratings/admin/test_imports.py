@@ -4,9 +4,7 @@ import io
 
 import pytest
 
-from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -15,9 +13,9 @@ from wagtail.models import ModelLogEntry
 from portal.roles import firm_account_group_ensure, roles_ensure
 from ratings.models import HotlineMonth, ImportBatch, MonthlyScore
 from registry.models import Estate
-from tests.factories import EstateFactory, ServiceContractFactory
+from tests.factories import EstateFactory, FirmFactory, ServiceContractFactory
 from tests.helpers import csv_bytes, xlsx_bytes
-from tests.ratings.services.test_score_imports import HOTLINE_HEADER, SCORE_HEADER
+from tests.ratings.helpers import HOTLINE_HEADER, SCORE_HEADER, signed_in, text, upload, user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,33 +39,9 @@ def estates():
     return made
 
 
-def user(username, *groups, superuser=False):
-    account = get_user_model().objects.create_user(username=username, password="demo", is_superuser=superuser)
-    account.groups.add(*groups)
-    return account
-
-
 @pytest.fixture
 def editor(roles):
     return user("editor", roles["editors"])
-
-
-def signed_in(account) -> Client:
-    client = Client()
-    client.force_login(account)
-    return client
-
-
-def upload(client, data: bytes, *, name="scores.csv", kind="scores", month="2025-01", follow=True):
-    return client.post(
-        reverse(FORM_URL),
-        {"kind": kind, "month": month, "file": SimpleUploadedFile(name, data)},
-        follow=follow,
-    )
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 def apply(client, batch, **kwargs):
@@ -208,8 +182,6 @@ def test_scores_need_a_month_written_yyyy_mm(estates, editor, month):
 
 @pytest.mark.parametrize("role", ["committee", "firm"])
 def test_only_editors_may_import(estates, roles, role):
-    from tests.factories import FirmFactory
-
     if role == "firm":
         account = user("firm1", roles["firms"], firm_account_group_ensure(firm=FirmFactory()))
     else:

@@ -13,7 +13,6 @@ from wagtail.models import ModelLogEntry
 from portal.roles import firm_account_group_ensure, roles_ensure
 from ratings.models import Appeal, Correction, MonthlyScore, QuarterComputation, QuarterPage, Release
 from ratings.services import appeals, publication
-from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ REASON = "业主评价抽样只调查了 3 户，请复核"
 
 
 @pytest.fixture
-def people(street, django_user_model):  # noqa: F811
+def people(street, django_user_model):
     roles = roles_ensure()
     # The firm of each month, as the import stores it: E1–E3 are A's, E4 ends the quarter with B.
     MonthlyScore.objects.filter(estate__code__in=["E1", "E2", "E3"]).update(firm=street["firm_a"])

@@ -8,8 +8,7 @@ import pytest
 
 from ratings.services.publication import quarter_page_ensure
 from ratings.services.quarters import quarter_compute
-from tests.ratings.selectors.test_public_ratings import (  # noqa: F401
-    _fresh_cache,
+from tests.ratings.helpers import (
     correct,
     publish,
     queries_with,

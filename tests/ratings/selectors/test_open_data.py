@@ -6,18 +6,16 @@ import hashlib
 import io
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import feedparser
 import jsonschema
 import pytest
 
 from ratings.opendata import FLAT_FIELDS
-from tests.ratings.selectors.test_public_ratings import _fresh_cache, correct, publish, street_scores  # noqa: F401
+from tests.ratings.helpers import QUARTER_SCHEMA, correct, publish, street_scores
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).parents[3] / "ratings/schema/quarter-1.schema.json").read_text())
 FORMULA_FIRM = '=HYPERLINK("http://example.invalid")物业有限公司'
 
 
@@ -90,7 +88,7 @@ def test_data_json_validates_against_the_schema_and_agrees_with_a_recomputation(
     document = json.loads(response.content.decode("utf-8"))
     assert "测试家园" in response.content.decode("utf-8")  # Chinese as UTF-8, not \\u escapes
     assert document == released["release"].document
-    jsonschema.validate(document, SCHEMA)
+    jsonschema.validate(document, QUARTER_SCHEMA)
     expected = recompute(document)
     for row in document["estates"]:
         e = expected[row["estate_code"]]

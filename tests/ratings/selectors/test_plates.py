@@ -2,13 +2,12 @@
 a QR code to the estate page's full URL, and a plain notice when a newer release supersedes it."""
 
 import re
-from pathlib import Path
 
 import pytest
 import segno
 
-from tests.ratings.selectors.test_public_ratings import (  # noqa: F401
-    _fresh_cache,
+from tests.ratings.helpers import (
+    ROOT,
     correct,
     publish,
     queries_with,
@@ -59,7 +58,7 @@ def test_the_plate_names_band_estate_firm_quarter_score_ranks_serial_and_validit
     assert f"第 {row['rank_in_group']} 名" in text and f"第 {row['rank_overall']} 名" in text
     assert f"QRP-2025Q1-v1-{estate.code}" in text
     assert "2025年6月30日" in text  # valid until the end of the next quarter
-    css = (Path(__file__).parents[3] / "static/css/portal.css").read_text(encoding="utf-8")
+    css = (ROOT / "static/css/portal.css").read_text(encoding="utf-8")
     assert "@page plate" in css and "size: A4 portrait" in css  # the print stylesheet: one A4 sheet
 
 

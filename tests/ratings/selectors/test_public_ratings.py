@@ -1,126 +1,19 @@
 """The public rating pages (SPEC §4, §7): /ratings/, a quarter's table, lists, appeals, approval
 record and digest, corrections (v2 with the row diff, v1 kept), the committee's preview, and
 query counts that do not grow with the number of estates.
-
-The helpers at the top (`street_scores`, `publish`, `correct`) are shared with the other public
-ratings tests (open data, plates, estate pages).
 """
-
-import datetime as dt
-import re
-from decimal import Decimal
 
 import pytest
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ratings.models import Appeal, HotlineMonth, MonthlyScore, QuarterPage, Release
+from ratings.models import Appeal, MonthlyScore, QuarterPage
 from ratings.services.publication import correction_open, quarter_page_ensure
-from ratings.services.quarters import quarter_compute, quarter_freeze
-from registry.services import directory_pages_sync
-from tests.factories import EstateFactory, FirmFactory, GroupFactory, ServiceContractFactory
+from ratings.services.quarters import quarter_compute
+from tests.ratings.helpers import MONTHS, Q, body_of, correct, publish, queries_with, street_scores, text_of
 
 pytestmark = pytest.mark.django_db
-
-Q = "2025Q1"
-MONTHS = ("2025-01", "2025-02", "2025-03")
-FULL = {
-    "owner": "20.0",
-    "environment": "15.0",
-    "civility": "10.0",
-    "sanitation": "10.0",
-    "safety": "10.0",
-    "standards": "5.0",
-}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def month_row(estate, month, *, minus="0", veto="", figures=(4, 4, 3, 2, 2)):
-    scores = dict(FULL, owner=str(Decimal("20.0") - Decimal(minus)))
-    MonthlyScore.objects.create(
-        estate=estate,
-        month=month,
-        scores=scores,
-        veto=bool(veto),
-        veto_reason=veto,
-        imported_at=timezone.now(),
-    )
-    received, responded, resolved, surveyed, satisfied = figures
-    HotlineMonth.objects.create(
-        estate=estate, month=month, received=received, responded=responded, resolved=resolved,
-        surveyed=surveyed, satisfied=satisfied, imported_at=timezone.now(),
-    )  # fmt: skip
-
-
-def street_scores(count=5, *, months=MONTHS, firm_names=None, first_code=1):
-    """`count` estates with public pages, in two groups and two streets, scores spread over the
-    bands: the first estate is vetoed in its last month, the second has one assessed month only
-    (pending); the rest lose 0, 4, 8 … points on 业主评价 (capped), so every band appears."""
-    from registry.models import Street
-
-    groups = [GroupFactory(name="商品房"), GroupFactory(name="老旧小区")]
-    west = Street.objects.get_or_create(name="西河街道")[0]
-    firms = [
-        FirmFactory(name=name)
-        for name in (firm_names or ["甲物业有限公司", "乙物业有限公司", "丙物业有限公司"])
-    ]
-    estates = []
-    for i in range(count):
-        estate = EstateFactory(code=f"QA{first_code + i:04d}", group=groups[i % 2], households=1000)
-        if i % 3 == 2:
-            estate.street = west
-            estate.save(update_fields=["street"])
-        ServiceContractFactory(estate=estate, firm=firms[i % len(firms)], start=dt.date(2020, 1, 1))
-        estates.append(estate)
-    directory_pages_sync(estates=estates, firms=firms)
-    for i, estate in enumerate(estates):
-        if i == 1:
-            month_row(estate, months[0])  # one assessed month only: pending
-            continue
-        minus = str(min(Decimal(4 * max(i - 2, 0)) % Decimal("20.0"), Decimal("20.0")))
-        for month in months:
-            month_row(
-                estate,
-                month,
-                minus=minus,
-                veto="重大安全事故（测试）" if i == 0 and month == months[-1] else "",
-            )
-    return {"estates": estates, "firms": firms, "groups": groups}
-
-
-def publish(quarter=Q):
-    """Publish the quarter's page the way the committee's approval does: a release follows."""
-    page = quarter_page_ensure(quarter=quarter)
-    page.refresh_from_db()
-    quarter_freeze(quarter=quarter)  # what submitting does: approval publishes only a frozen result
-    page.save_revision().publish()
-    return Release.objects.filter(quarter=quarter).latest("version")
-
-
-def correct(quarter=Q, *, estate, month, owner="0.0", reason="测试：更正一处录入错误的业主评价得分"):
-    user = get_user_model().objects.get_or_create(username="corrector")[0]
-    correction_open(quarter=quarter, reason=reason, user=user)
-    score = MonthlyScore.objects.get(estate=estate, month=month)
-    MonthlyScore.objects.filter(pk=score.pk).update(scores=dict(score.scores, owner=owner))
-    return publish(quarter)
-
-
-def body_of(response) -> str:
-    return response.content.decode("utf-8")
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.fixture
@@ -319,29 +212,6 @@ def test_the_committee_preview_shows_the_provisional_result_open_appeals_and_cha
     assert "预览：尚未发布" in text
     assert "二月业主评价抽样只覆盖一栋楼" in text  # the open appeal
     assert "与已发布的第 1 版相比的变化" in text and estates[3].name in text[text.index("相比的变化") :]
-
-
-def queries_of(client, url) -> int:
-    """Queries of one anonymous request, with the site-root and navigation caches warm (as on
-    any running site)."""
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
-def queries_with(count, client, url_of, **street_kwargs) -> int:
-    """The queries of `url_of(data)` after publishing a quarter of `count` estates; everything is
-    rolled back afterwards, so one test can compare 5 estates with 60 on the same footing."""
-    with transaction.atomic():
-        cache.clear()
-        data = street_scores(count, **street_kwargs)
-        data["release"] = publish()
-        n = queries_of(client, url_of(data))
-        transaction.set_rollback(True)
-    cache.clear()
-    return n
 
 
 def test_the_quarter_page_runs_the_same_few_queries_for_5_or_60_estates(client, db):

@@ -1,6 +1,5 @@
 """compute_quarter (SPEC §3, §9): stored provisional grades, and --json in the SPEC §8 schema."""
 
-import datetime as dt
 import io
 import json
 import os
@@ -11,64 +10,19 @@ import jsonschema
 import pytest
 
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
-from ratings.models import HotlineMonth, MonthlyScore, QuarterComputation, QuarterGrade
-from tests.factories import EstateFactory, FirmFactory, GroupFactory, ServiceContractFactory
+from ratings.models import MonthlyScore, QuarterComputation, QuarterGrade
+from tests.ratings.helpers import FULL, QUARTER_SCHEMA
 
 pytestmark = pytest.mark.django_db
 
-SCHEMA = json.loads((Path(__file__).parents[3] / "ratings/schema/quarter-1.schema.json").read_text())
 GOLDEN = Path(__file__).parent / "golden"
-FULL = {
-    "owner": "20.0",
-    "environment": "15.0",
-    "civility": "10.0",
-    "sanitation": "10.0",
-    "safety": "10.0",
-    "standards": "5.0",
-}
-
-
-def month_data(estate, month, *, minus=Decimal("0"), veto="", figures=(0, 0, 0, 0, 0), firm=None):
-    scores = dict(FULL, owner=str(Decimal("20.0") - minus))
-    MonthlyScore.objects.create(
-        estate=estate, month=month, scores=scores, veto=bool(veto), veto_reason=veto,
-        firm=firm, imported_at=timezone.now(),
-    )  # fmt: skip
-    received, responded, resolved, surveyed, satisfied = figures
-    HotlineMonth.objects.create(
-        estate=estate, month=month, received=received, responded=responded, resolved=resolved,
-        surveyed=surveyed, satisfied=satisfied, imported_at=timezone.now(),
-    )  # fmt: skip
 
 
 def compute_json(quarter="2025Q1") -> dict:
     out = io.StringIO()
     call_command("compute_quarter", quarter, "--json", stdout=out, stderr=io.StringIO())
     return json.loads(out.getvalue())  # stdout holds the document and nothing else
-
-
-@pytest.fixture
-def street():
-    group = GroupFactory(name="商品房")
-    firm_a, firm_b = FirmFactory(name="甲物业"), FirmFactory(name="乙物业")
-    estates = {
-        code: EstateFactory(code=code, group=group, households=1000) for code in ("E1", "E2", "E3", "E4")
-    }
-    for code in ("E1", "E2", "E3"):
-        ServiceContractFactory(estate=estates[code], firm=firm_a)
-    # E4 changes firm mid-quarter: A until 15 Feb, B from 16 Feb.
-    ServiceContractFactory(estate=estates["E4"], firm=firm_a, end=dt.date(2025, 2, 15))
-    ServiceContractFactory(estate=estates["E4"], firm=firm_b, start=dt.date(2025, 2, 16))
-    for month in ("2025-01", "2025-02", "2025-03"):
-        month_data(estates["E1"], month)  # 100 every month
-        month_data(estates["E2"], month, minus=Decimal("15.0"))  # 85
-        month_data(
-            estates["E4"], month, minus=Decimal("15.0"), veto="重大安全事故" if month == "2025-03" else ""
-        )
-    month_data(estates["E3"], "2025-01")  # one assessed month only: pending
-    return {"estates": estates, "firm_a": firm_a, "firm_b": firm_b}
 
 
 def test_compute_stores_grades_bands_and_ranks(street):
@@ -103,7 +57,7 @@ def test_lists_follow_from_the_grades(street):
 
 def test_json_output_matches_the_open_data_schema_with_no_release(street):
     doc = compute_json()
-    jsonschema.validate(doc, SCHEMA)
+    jsonschema.validate(doc, QUARTER_SCHEMA)
     assert (doc["release"], doc["digest"], doc["published_at"]) == (None, None, None)
     assert doc["scheme"]["criteria"][0] == {"code": "hotline", "name": "12345诉求办理", "max": "30.0"}
     assert doc["scheme"]["bands"][0] == {

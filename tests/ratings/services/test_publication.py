@@ -13,46 +13,14 @@ from wagtail.models import ModelLogEntry
 
 from core.errors import ActionRefused, ImportRefused
 from core.tabular import Table
-from portal.roles import COMMITTEE, firm_account_group_ensure, roles_ensure
+from portal.roles import COMMITTEE
 from ratings.models import Appeal, AppendOnlyError, MonthlyScore, QuarterPage, Release
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute, quarter_freeze
 from ratings.services.scores import scores_import
-from tests.ratings.services.test_compute import FULL
+from tests.ratings.helpers import FULL, Q, publish
 
 pytestmark = pytest.mark.django_db
-
-Q = "2025Q1"
-
-
-@pytest.fixture
-def people(django_user_model):
-    roles = roles_ensure()
-    editor = django_user_model.objects.create_user("ed", password="x")
-    editor.groups.add(roles["editors"])
-    committee = django_user_model.objects.create_user("co", password="x")
-    committee.groups.add(roles["committee"])
-    return {"editor": editor, "committee": committee}
-
-
-@pytest.fixture
-def quarter_data(street):  # noqa: F811 - fixture from test_compute
-    return street
-
-
-from tests.ratings.services.test_compute import street  # noqa: E402,F401  (fixture)
-
-
-def publish(quarter=Q, people=None):
-    """Publish the quarter page the way the committee's approval does."""
-    if people:
-        publication.quarter_submit(quarter=quarter, user=people["editor"])
-        return publication.quarter_approve(quarter=quarter, user=people["committee"], comment="同意")
-    # An administrator publishing directly: still only what was frozen at submission.
-    page = publication.quarter_page_ensure(quarter=quarter)
-    quarter_freeze(quarter=quarter)
-    page.save_revision().publish()
-    return Release.objects.get(quarter=quarter, version=Release.objects.filter(quarter=quarter).count())
 
 
 def test_committee_approval_publishes_the_page_and_freezes_release_v1(quarter_data, people):
@@ -224,18 +192,6 @@ def test_two_concurrent_publishes_of_one_quarter_make_one_release(quarter_data):
 
 
 # --- appeals -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def firm_users(quarter_data, django_user_model):
-    # The firm of each month, as the import would have stored it.
-    MonthlyScore.objects.filter(estate__code__in=["E1", "E2", "E3"]).update(firm=quarter_data["firm_a"])
-    users = {}
-    for key in ("firm_a", "firm_b"):
-        user = django_user_model.objects.create_user(key, password="x")
-        user.groups.add(firm_account_group_ensure(firm=quarter_data[key]))
-        users[key] = user
-    return users
 
 
 def a_score(code="E1", month="2025-01"):

@@ -12,21 +12,9 @@ from wagtail.models import ModelLogEntry
 from ratings.models import HotlineMonth, MonthlyScore
 from tests.factories import EstateFactory, ServiceContractFactory
 from tests.helpers import csv_bytes, xlsx_bytes
+from tests.ratings.helpers import HOTLINE_HEADER, SCORE_HEADER, hotline_rows, score_rows
 
 pytestmark = pytest.mark.django_db
-
-SCORE_HEADER = [
-    "estate_code",
-    "owner",
-    "environment",
-    "civility",
-    "sanitation",
-    "safety",
-    "standards",
-    "veto",
-    "veto_reason",
-]
-HOTLINE_HEADER = ["estate_code", "received", "responded", "resolved", "surveyed", "satisfied"]
 
 
 @pytest.fixture
@@ -35,22 +23,6 @@ def estates():
     for estate in made:
         ServiceContractFactory(estate=estate)
     return made
-
-
-def score_rows():
-    return [
-        ["A1", "18.5", "14", "9.5", "10", "10", "5", "", ""],
-        ["A2", "16.0", "12.5", "8", "8.5", "9", "4.5", "0", ""],
-        ["A3", "12", "10", "7", "7", "6", "3", "1", "发生重大安全事故"],
-    ]
-
-
-def hotline_rows():
-    return [
-        ["A1", "12", "12", "11", "10", "9"],
-        ["A2", "0", "0", "0", "0", "0"],
-        ["A3", "30", "28", "20", "20", "12"],
-    ]
 
 
 def run(command, path, month="2025-01", *args):

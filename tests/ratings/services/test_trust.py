@@ -2,8 +2,6 @@
 reviewed, frozen; approval is single and idempotent; releases and their pages cannot be removed;
 `verify_releases` notices any change to anything a public page shows."""
 
-# ruff: noqa: F811  (pytest fixtures imported from the publication tests)
-
 import io
 import threading
 
@@ -22,8 +20,7 @@ from ratings.models import Appeal, MonthlyScore, QuarterComputation, QuarterPage
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
 from ratings.services.scores import scores_import
-from tests.ratings.services.test_compute import street  # noqa: F401  (fixture)
-from tests.ratings.services.test_publication import Q, firm_users, people, publish, quarter_data  # noqa: F401
+from tests.ratings.helpers import Q, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -50,18 +47,18 @@ VETO_E1 = ("E1", "20", "15", "10", "10", "10", "5", "1", "重大安全事故（�
 FULL_E4 = ("E4", "20", "15", "10", "10", "10", "5", "", "")
 
 
-def submit(people):  # noqa: F811
+def submit(people):
     return publication.quarter_submit(quarter=Q, user=people["editor"])
 
 
-def review(people, action="approve", comment="同意"):  # noqa: F811
+def review(people, action="approve", comment="同意"):
     return publication.quarter_review(quarter=Q, user=people["committee"], action=action, comment=comment)
 
 
 # --- 1. the release is what was reviewed ---------------------------------------------------------
 
 
-def test_submitting_freezes_the_computation_with_digests_of_inputs_and_document(quarter_data, people):  # noqa: F811
+def test_submitting_freezes_the_computation_with_digests_of_inputs_and_document(quarter_data, people):
     submit(people)
     computation = QuarterComputation.objects.get(quarter=Q)
     assert computation.frozen_at and computation.frozen_by == people["editor"]
@@ -70,9 +67,9 @@ def test_submitting_freezes_the_computation_with_digests_of_inputs_and_document(
 
 
 def test_imports_recomputation_and_appeal_decisions_are_refused_in_review_naming_the_quarter(
-    quarter_data,  # noqa: F811
-    people,  # noqa: F811
-    firm_users,  # noqa: F811
+    quarter_data,
+    people,
+    firm_users,
 ):
     appeal = appeals.appeal_submit(
         user=firm_users["firm_a"], score=MonthlyScore.objects.get(estate__code="E2", month="2025-01"),
@@ -102,7 +99,7 @@ def test_imports_recomputation_and_appeal_decisions_are_refused_in_review_naming
         call_command("compute_quarter", Q, stdout=io.StringIO(), stderr=io.StringIO())
 
 
-def test_request_changes_unlocks_and_resubmission_freezes_the_new_data(quarter_data, people):  # noqa: F811
+def test_request_changes_unlocks_and_resubmission_freezes_the_new_data(quarter_data, people):
     submit(people)
     assert review(people, "reject", "请核对三月数据") == publication.REJECTED
     assert not selectors.quarter_in_review(Q)
@@ -115,7 +112,7 @@ def test_request_changes_unlocks_and_resubmission_freezes_the_new_data(quarter_d
     assert {r["estate_code"]: r["band"] for r in release.document["estates"]}["E1"] == "red"
 
 
-def test_approval_publishes_the_frozen_document_not_a_recomputation(quarter_data, people):  # noqa: F811
+def test_approval_publishes_the_frozen_document_not_a_recomputation(quarter_data, people):
     submit(people)
     frozen = QuarterComputation.objects.get(quarter=Q).document
     # Data changed behind the services' back (a shell, a raw SQL fix) must not reach the release.
@@ -133,7 +130,7 @@ def test_approval_publishes_the_frozen_document_not_a_recomputation(quarter_data
     assert not {r["estate_code"]: r for r in release.document["estates"]}["E1"]["vetoed"]
 
 
-def test_the_committee_preview_shows_the_frozen_result(quarter_data, people, client):  # noqa: F811
+def test_the_committee_preview_shows_the_frozen_result(quarter_data, people, client):
     submit(people)
     page = QuarterPage.objects.get(quarter=Q)
     client.force_login(people["committee"])
@@ -171,7 +168,7 @@ def approve_post(page, comment="同意发布"):
     }
 
 
-def test_two_approve_posts_make_one_release_no_error_and_no_revision_after_it(quarter_data, people, client):  # noqa: F811
+def test_two_approve_posts_make_one_release_no_error_and_no_revision_after_it(quarter_data, people, client):
     submit(people)
     page = QuarterPage.objects.get(quarter=Q)
     client.force_login(people["committee"])
@@ -186,7 +183,7 @@ def test_two_approve_posts_make_one_release_no_error_and_no_revision_after_it(qu
     assert any("无需再次操作" in m for m in messages)
 
 
-def test_an_autosave_carrying_the_approve_fields_approves_nothing(quarter_data, people, client):  # noqa: F811
+def test_an_autosave_carrying_the_approve_fields_approves_nothing(quarter_data, people, client):
     submit(people)
     page = QuarterPage.objects.get(quarter=Q)
     revisions = page.revisions.count()
@@ -199,7 +196,7 @@ def test_an_autosave_carrying_the_approve_fields_approves_nothing(quarter_data, 
 
 def test_publish_button_on_a_quarter_page_is_the_committee_approval_never_a_bypass(
     quarter_data, people, client
-):  # noqa: F811
+):
     page = publication.quarter_page_ensure(quarter=Q)
     client.force_login(people["committee"])
     data = {"title": page.title, "slug": page.slug, "intro": "", "action-publish": "true"}
@@ -211,7 +208,7 @@ def test_publish_button_on_a_quarter_page_is_the_committee_approval_never_a_bypa
     assert Release.objects.get().approved_by == people["committee"]
 
 
-def test_a_stale_copy_of_the_page_cannot_unpublish_a_released_quarter(quarter_data, people):  # noqa: F811
+def test_a_stale_copy_of_the_page_cannot_unpublish_a_released_quarter(quarter_data, people):
     submit(people)
     stale = QuarterPage.objects.get(quarter=Q)  # loaded before the approval, live=False
     publication.quarter_approve(quarter=Q, user=people["committee"])
@@ -225,7 +222,7 @@ def test_a_stale_copy_of_the_page_cannot_unpublish_a_released_quarter(quarter_da
     connection.vendor != "postgresql",
     reason="SQLite serialises writers in one process; real row locks need PostgreSQL",
 )
-def test_two_concurrent_approvals_make_one_release(quarter_data, people):  # noqa: F811
+def test_two_concurrent_approvals_make_one_release(quarter_data, people):
     submit(people)
     outcomes, errors = [], []
     barrier = threading.Barrier(2)
@@ -288,7 +285,7 @@ TAMPERS = {
 
 
 @pytest.mark.parametrize("tamper", list(TAMPERS))
-def test_verify_releases_names_the_release_whatever_shown_value_is_changed(quarter_data, people, tamper):  # noqa: F811
+def test_verify_releases_names_the_release_whatever_shown_value_is_changed(quarter_data, people, tamper):
     release = publish(people=people)
     row = release.rows.get(estate_code="E2")  # blue, rank 2
     other = release.rows.exclude(pk=row.pk).first()
@@ -310,7 +307,7 @@ def test_verify_releases_names_the_release_whatever_shown_value_is_changed(quart
 # --- 4. released things cannot be removed --------------------------------------------------------
 
 
-def test_a_quarter_page_in_review_cannot_be_deleted_by_an_editor(quarter_data, people, client):  # noqa: F811
+def test_a_quarter_page_in_review_cannot_be_deleted_by_an_editor(quarter_data, people, client):
     submit(people)
     page = QuarterPage.objects.get(quarter=Q)
     client.force_login(people["editor"])
@@ -321,7 +318,7 @@ def test_a_quarter_page_in_review_cannot_be_deleted_by_an_editor(quarter_data, p
         page.delete()
 
 
-def test_the_committee_cannot_unpublish_a_released_quarter(quarter_data, people, client):  # noqa: F811
+def test_the_committee_cannot_unpublish_a_released_quarter(quarter_data, people, client):
     publish(people=people)
     page = QuarterPage.objects.get(quarter=Q)
     client.force_login(people["committee"])
@@ -337,7 +334,7 @@ def test_the_committee_cannot_unpublish_a_released_quarter(quarter_data, people,
 
 def test_an_estate_page_with_a_released_plate_cannot_be_deleted_or_unpublished(
     quarter_data, people, django_user_model
-):  # noqa: F811
+):
     from django.test import Client
 
     from wagtail.models import Page
@@ -367,9 +364,9 @@ def test_an_estate_page_with_a_released_plate_cannot_be_deleted_or_unpublished(
 
 
 def test_months_of_a_released_or_reviewed_quarter_cannot_be_appealed_until_a_correction(
-    quarter_data,  # noqa: F811
-    people,  # noqa: F811
-    firm_users,  # noqa: F811
+    quarter_data,
+    people,
+    firm_users,
 ):
     from django.utils import timezone
 
@@ -391,7 +388,7 @@ def test_months_of_a_released_or_reviewed_quarter_cannot_be_appealed_until_a_cor
 
 def test_the_appeal_form_offers_only_open_months_with_their_deadlines(
     quarter_data, people, firm_users, client
-):  # noqa: F811
+):
     client.force_login(firm_users["firm_a"])
     url = reverse("appeals:add")
     before = client.get(url).content.decode()
@@ -404,7 +401,7 @@ def test_the_appeal_form_offers_only_open_months_with_their_deadlines(
 # --- 7. publishing never wipes the shared cache ---------------------------------------------------
 
 
-def test_a_login_lockout_survives_a_publication(quarter_data, people, settings):  # noqa: F811
+def test_a_login_lockout_survives_a_publication(quarter_data, people, settings):
     cache.clear()
     for _ in range(settings.PORTAL_LOGIN_MAX_FAILURES_PER_ACCOUNT):
         login_failure_record(username="committee", address="10.0.0.1")

@@ -1,0 +1,34 @@
+"""The people and data of the publication tests (the publication and trust modules)."""
+
+import pytest
+
+from portal.roles import firm_account_group_ensure, roles_ensure
+from ratings.models import MonthlyScore
+
+
+@pytest.fixture
+def people(django_user_model):
+    """An editor and a committee member."""
+    roles = roles_ensure()
+    editor = django_user_model.objects.create_user("ed", password="x")
+    editor.groups.add(roles["editors"])
+    committee = django_user_model.objects.create_user("co", password="x")
+    committee.groups.add(roles["committee"])
+    return {"editor": editor, "committee": committee}
+
+
+@pytest.fixture
+def quarter_data(street):
+    return street
+
+
+@pytest.fixture
+def firm_users(quarter_data, django_user_model):
+    """An account for each firm; E1–E3's months are firm A's, as the import would have stored them."""
+    MonthlyScore.objects.filter(estate__code__in=["E1", "E2", "E3"]).update(firm=quarter_data["firm_a"])
+    users = {}
+    for key in ("firm_a", "firm_b"):
+        user = django_user_model.objects.create_user(key, password="x")
+        user.groups.add(firm_account_group_ensure(firm=quarter_data[key]))
+        users[key] = user
+    return users
