@@ -39,3 +39,12 @@ def street():
     from tests.ratings.helpers import quarter_street
 
     return quarter_street()
+
+
+@pytest.fixture
+def registry(db):
+    """A small registry with public pages: two streets, three estates, two firms, one handover
+    (tests.registry.helpers.small_registry), for the registry's pages and the portal's shell."""
+    from tests.registry.helpers import small_registry
+
+    return small_registry()

@@ -1,4 +1,4 @@
-"""Helpers that tests of more than one app use: files as a person would upload them."""
+"""Helpers that tests of more than one app use: files as a person would upload them, and pages."""
 
 import csv
 import io
@@ -37,3 +37,9 @@ def _excel_value(value):
             except ValueError:
                 return value
     return value
+
+
+def html(response) -> str:
+    """The body of a page that must have been served (200)."""
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
