@@ -1,4 +1,5 @@
-"""The rating engine (SPEC §3), tested without a database: hand-worked examples and properties."""
+"""Grading (SPEC §3), ratings.engine.grading, without a database: months, one estate's quarter,
+ranks, the red and black lists and exit warnings, the firm of a period, and properties."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -9,224 +10,32 @@ from hypothesis import strategies as st
 
 from ratings.engine import (
     PENDING_BAND,
-    Band,
-    Consequence,
     Contract,
-    Criterion,
-    EstateInput,
     ExitWarning,
     HotlineFigures,
     ListEntry,
     MonthInput,
     PreviousGrade,
-    Scheme,
-    band_for,
     competition_ranks,
-    complaints_per_1000,
-    demo_scheme,
     grade_estate,
     grade_quarter,
-    hotline_errors,
-    hotline_score,
-    month_bounds,
     month_evaluate,
     month_firm,
-    previous_quarter,
-    quarter_bounds,
     quarter_firm,
-    quarter_months,
-    quarter_of_month,
-    score_errors,
 )
-
-SCHEME = demo_scheme()
-Q = "2025Q1"
-JAN, FEB, MAR = quarter_months(Q)
-NO_COMPLAINTS = HotlineFigures(received=0, responded=0, resolved=0, surveyed=0, satisfied=0)
-FULL_SCORES = {
-    "owner": D("20"),
-    "environment": D("15"),
-    "civility": D("10"),
-    "sanitation": D("10"),
-    "safety": D("10"),
-    "standards": D("5"),
-}
-
-
-def month(m: str, total: D | str = "100", *, veto_reason: str = "", firm: str | None = None):
-    """An assessed month with the given total (30 ≤ total ≤ 100): full hotline marks, the
-    shortfall taken from the scored criteria in scheme order."""
-    shortfall = D("100") - D(total)
-    assert D(0) <= shortfall <= D(70)
-    scores = {}
-    for code, maximum in FULL_SCORES.items():
-        taken = min(shortfall, maximum)
-        scores[code] = maximum - taken
-        shortfall -= taken
-    return MonthInput(m, scores, NO_COMPLAINTS, veto=bool(veto_reason), veto_reason=veto_reason, firm=firm)
-
-
-def unassessed(m: str, *, veto_reason: str = "") -> MonthInput:
-    """A month with no hotline figures imported, so not assessed."""
-    return MonthInput(m, dict(FULL_SCORES), None, veto=bool(veto_reason), veto_reason=veto_reason)
-
-
-def estate(code, *months, group="商品房", firm="F1", households=1000) -> EstateInput:
-    return EstateInput(code=code, group=group, households=households, firm=firm, months=months)
-
-
-def rated(code, total, *, group="商品房", firm="F1") -> EstateInput:
-    """A rated estate whose three assessed months all have the given total."""
-    return estate(code, *(month(m, total) for m in (JAN, FEB, MAR)), group=group, firm=firm)
-
-
-# --------------------------------------------------------------------------- the scheme
-
-
-def test_demo_scheme_has_the_spec_defaults():
-    assert [(c.code, c.name, c.max) for c in SCHEME.criteria] == [
-        ("hotline", "12345诉求办理", 30),
-        ("owner", "业主评价", 20),
-        ("environment", "环境建设", 15),
-        ("civility", "创城", 10),
-        ("sanitation", "创卫", 10),
-        ("safety", "安全生产", 10),
-        ("standards", "规范化建设", 5),
-    ]
-    assert sum(c.max for c in SCHEME.criteria) == 100
-    assert [(b.code, b.label, b.min_score) for b in SCHEME.bands] == [
-        ("green", "绿牌·精品", 90),
-        ("blue", "蓝牌·规范", 80),
-        ("yellow", "黄牌·提升", 70),
-        ("red", "红牌·整改", None),
-    ]
-    assert SCHEME.consequences["green"] == Consequence(30000, 0, False)
-    assert SCHEME.consequences["blue"] == Consequence(10000, 1, False)
-    assert SCHEME.consequences["yellow"] == Consequence(0, 3, False)
-    assert SCHEME.consequences["red"] == Consequence(0, 4, True)
-    assert SCHEME.min_assessed_months == 2
-    assert SCHEME.hotline_weights == (D("0.1"), D("0.45"), D("0.45"))
-    assert Scheme.PENDING == PENDING_BAND == "pending"
-    assert SCHEME.band_label("pending") == "待评"
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"criteria": SCHEME.criteria[1:]},  # no hotline criterion
-        {"bands": tuple(reversed(SCHEME.bands))},  # worst first
-        {"bands": (Band("a", "A", D("80")), Band("b", "B", D("90")), Band("c", "C", None))},
-        {"consequences": {"green": Consequence(1, 0, False)}},  # one per band needed
-        {"hotline_weights": (D("0.2"), D("0.45"), D("0.45"))},  # do not add up to 1
-        {"min_assessed_months": 0},
-    ],
+from tests.ratings.engine.helpers import (
+    FEB,
+    FULL_SCORES,
+    JAN,
+    MAR,
+    NO_COMPLAINTS,
+    SCHEME,
+    Q,
+    estate,
+    month,
+    rated,
+    unassessed,
 )
-def test_scheme_rejects_inconsistent_settings(change):
-    fields = {
-        "code": "x",
-        "version": 1,
-        "criteria": SCHEME.criteria,
-        "bands": SCHEME.bands,
-        "consequences": SCHEME.consequences,
-    }
-    with pytest.raises(ValueError):
-        Scheme(**{**fields, **change})
-
-
-def test_every_number_comes_from_the_scheme():
-    scheme = Scheme(
-        code="strict",
-        version=2,
-        criteria=(Criterion("hotline", "热线", D("50")), Criterion("owner", "业主", D("50"))),
-        bands=(Band("gold", "金", D("95")), Band("iron", "铁", None)),
-        consequences={"gold": Consequence(5, 0, False), "iron": Consequence(0, 9, True)},
-        min_assessed_months=3,
-        hotline_weights=(D("0"), D("0"), D("1")),
-    )
-    two = EstateInput(
-        "E1", "g", 100, "F", tuple(MonthInput(m, {"owner": D("50")}, NO_COMPLAINTS) for m in (JAN, FEB))
-    )
-    assert grade_estate(scheme, two).band == PENDING_BAND  # 3 assessed months needed here
-    three = EstateInput(
-        "E1", "g", 100, "F", (*two.months, MonthInput(MAR, {"owner": D("45")}, NO_COMPLAINTS))
-    )
-    grade = grade_estate(scheme, three)
-    assert (grade.score, grade.band, grade.reward_yuan) == (D("98.33"), "gold", 5)
-    figures = HotlineFigures(received=10, responded=0, resolved=0, surveyed=4, satisfied=3)
-    assert hotline_score(figures, max_points=D("50"), weights=scheme.hotline_weights) == D("37.5")
-
-
-# --------------------------------------------------------------------------- hotline
-
-
-def test_hotline_with_no_complaints_earns_full_marks():
-    assert hotline_score(NO_COMPLAINTS, max_points=D("30")) == D("30.0")
-
-
-def test_hotline_satisfaction_rate_is_one_when_nobody_was_surveyed():
-    figures = HotlineFigures(received=10, responded=10, resolved=10, surveyed=0, satisfied=0)
-    assert hotline_score(figures, max_points=D("30")) == D("30.0")
-
-
-def test_hotline_score_hand_worked_example():
-    # 30 × (0.1·12/12 + 0.45·11/12 + 0.45·9/10) = 30 × 0.9175 = 27.525 → 27.5
-    figures = HotlineFigures(received=12, responded=12, resolved=11, surveyed=10, satisfied=9)
-    assert hotline_score(figures, max_points=D("30")) == D("27.5")
-
-
-@pytest.mark.parametrize(
-    ("figures", "exact"),
-    [
-        # 30 × (0.1·6/10 + 0.45·9/10 + 0.45·9/9) = 27.45 exactly
-        (HotlineFigures(received=10, responded=6, resolved=9, surveyed=9, satisfied=9), "27.45"),
-        # 30 × (0.1·9/9 + 0.45·9/9 + 0.45·5/6) = 27.75 exactly
-        (HotlineFigures(received=9, responded=9, resolved=9, surveyed=6, satisfied=5), "27.75"),
-    ],
-)
-def test_hotline_exact_half_rounds_up_where_float_rounds_down(figures, exact):
-    f = figures
-    as_float = 30 * (
-        0.1 * f.responded / f.received + 0.45 * f.resolved / f.received + 0.45 * f.satisfied / f.surveyed
-    )
-    assert round(as_float, 1) < float(exact)  # the trap is real
-    expected = D(exact) + D("0.05")
-    assert hotline_score(figures, max_points=D("30")) == expected
-
-
-@pytest.mark.parametrize(
-    ("figures", "message"),
-    [
-        (HotlineFigures(5, 6, 5, 5, 5), "已响应数不能大于受理数"),
-        (HotlineFigures(5, 5, 6, 5, 5), "已解决数不能大于受理数"),
-        (HotlineFigures(5, 5, 5, 6, 5), "已回访数不能大于受理数"),
-        (HotlineFigures(5, 5, 5, 4, 5), "满意数不能大于已回访数"),
-        (HotlineFigures(-1, 0, 0, 0, 0), "受理数不能为负数"),
-        (HotlineFigures(5, -1, 0, 0, 0), "已响应数不能为负数"),
-        (HotlineFigures(5, 0, -2, 0, 0), "已解决数不能为负数"),
-        (HotlineFigures(5, 0, 0, -1, 0), "已回访数不能为负数"),
-        (HotlineFigures(5, 0, 0, 0, -1), "满意数不能为负数"),
-        (HotlineFigures(5, 2.5, 0, 0, 0), "已响应数必须是整数"),
-        (HotlineFigures(5, True, 0, 0, 0), "已响应数必须是整数"),
-    ],
-)
-def test_hotline_errors_names_each_invalid_figure(figures, message):
-    assert message in hotline_errors(figures)
-    with pytest.raises(ValueError, match=message):
-        hotline_score(figures, max_points=D("30"))
-
-
-def test_hotline_errors_lists_every_problem_and_none_for_valid_figures():
-    assert hotline_errors(HotlineFigures(12, 12, 11, 10, 9)) == []
-    assert hotline_errors(NO_COMPLAINTS) == []
-    assert len(hotline_errors(HotlineFigures(1, 2, 3, 4, 5))) == 4
-
-
-def test_complaints_per_1000_households_rounds_half_up_to_two_places():
-    assert complaints_per_1000(5, 1500) == D("3.33")
-    assert complaints_per_1000(1, 1600) == D("0.63")  # 0.625 exactly; round(0.625, 2) == 0.62
-    assert complaints_per_1000(0, 800) == D("0.00")
-    assert complaints_per_1000(7, 0) is None
-
 
 # --------------------------------------------------------------------------- months
 
@@ -269,13 +78,6 @@ def test_month_rejects_invalid_scores(scores):
         month_evaluate(SCHEME, MonthInput(JAN, scores, None))
 
 
-def test_score_errors_explains_in_chinese():
-    assert score_errors(SCHEME, "owner", D("18.5")) == []
-    assert score_errors(SCHEME, "owner", D("21")) == ["分数须在 0 到 20 之间"]
-    assert score_errors(SCHEME, "owner", D("1.25")) == ["分数最多保留一位小数"]
-    assert score_errors(SCHEME, "hotline", D("1")) == ["未知的考核项目：hotline"]
-
-
 def test_a_veto_needs_a_reason():
     with pytest.raises(ValueError, match="一票否决须注明原因"):
         month_evaluate(SCHEME, MonthInput(JAN, {}, None, veto=True, veto_reason="  "))
@@ -299,23 +101,6 @@ def test_quarter_score_is_the_mean_of_assessed_totals_to_two_places():
 def test_unassessed_months_do_not_count_in_the_mean():
     grade = grade_estate(SCHEME, estate("E1", month(JAN, "95"), month(FEB, "85"), unassessed(MAR)))
     assert (grade.score, grade.months_assessed, grade.band) == (D("90.00"), 2, "green")
-
-
-@pytest.mark.parametrize(
-    ("score", "band"),
-    [
-        ("100", "green"),
-        ("90.00", "green"),
-        ("89.99", "blue"),
-        ("80", "blue"),
-        ("79.99", "yellow"),
-        ("70", "yellow"),
-        ("69.99", "red"),
-        ("0", "red"),
-    ],
-)
-def test_band_thresholds_are_inclusive_minimums(score, band):
-    assert band_for(SCHEME, D(score)) == band
 
 
 def test_estate_with_one_assessed_month_and_no_veto_is_pending():
@@ -586,29 +371,7 @@ def test_firm_summary_mean_skips_a_vetoed_estate_without_score_but_its_band_coun
     assert (summary.mean_score, summary.worst_band) == (D("95.00"), "red")
 
 
-# --------------------------------------------------------------------------- calendar & firms
-
-
-def test_quarter_helpers():
-    assert quarter_months("2025Q1") == ("2025-01", "2025-02", "2025-03")
-    assert quarter_months("2024Q4") == ("2024-10", "2024-11", "2024-12")
-    assert quarter_of_month("2025-03") == "2025Q1" and quarter_of_month("2025-04") == "2025Q2"
-    assert quarter_of_month("2025-12") == "2025Q4"
-    assert previous_quarter("2025Q1") == "2024Q4" and previous_quarter("2025Q3") == "2025Q2"
-    assert quarter_bounds("2024Q1") == (date(2024, 1, 1), date(2024, 3, 31))
-    assert quarter_bounds("2025Q2") == (date(2025, 4, 1), date(2025, 6, 30))
-    assert quarter_bounds("2025Q4") == (date(2025, 10, 1), date(2025, 12, 31))
-    assert month_bounds("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
-    assert month_bounds("2025-12") == (date(2025, 12, 1), date(2025, 12, 31))
-
-
-@pytest.mark.parametrize(
-    "bad", ["2025Q0", "2025Q5", "2025q1", "2025-Q1", "25Q1", " 2025Q1", "2025Q1\n", "", None, "２０２５Q1"]
-)
-def test_bad_quarter_strings_are_rejected(bad):
-    for helper in (quarter_months, previous_quarter, quarter_bounds):
-        with pytest.raises(ValueError):
-            helper(bad)
+# --------------------------------------------------------------------------- the firm of a period
 
 
 def test_quarter_firm_after_a_change_mid_quarter_is_the_firm_on_the_last_day():
@@ -634,25 +397,10 @@ def test_a_contract_ending_before_it_starts_is_rejected():
         quarter_firm([Contract("A", date(2025, 2, 1), date(2025, 1, 1))], "2025Q1")
 
 
-# --------------------------------------------------------------------------- speed
-
-
 # --------------------------------------------------------------------------- properties
 
+
 totals = st.decimals(min_value=D("30"), max_value=D("100"), places=1)
-
-
-@st.composite
-def valid_figures(draw):
-    received = draw(st.integers(0, 500))
-    surveyed = draw(st.integers(0, received))
-    return HotlineFigures(
-        received=received,
-        responded=draw(st.integers(0, received)),
-        resolved=draw(st.integers(0, received)),
-        surveyed=surveyed,
-        satisfied=draw(st.integers(0, surveyed)),
-    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -718,19 +466,3 @@ def test_property_adding_an_assessed_month_moves_the_score_toward_its_total(old_
     old = grade_estate(SCHEME, estate("E1", *months)).score
     score = grade_estate(SCHEME, estate("E1", *months, month(MAR, new))).score
     assert min(old, new) <= score <= max(old, new)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.decimals(min_value=0, max_value=100, places=2), st.decimals(min_value=0, max_value=100, places=2))
-def test_property_band_is_monotone_in_score(a, b):
-    low, high = sorted((a, b))
-    order = [band.code for band in SCHEME.bands]
-    assert order.index(band_for(SCHEME, high)) <= order.index(band_for(SCHEME, low))
-
-
-@settings(max_examples=200, deadline=None)
-@given(valid_figures(), st.decimals(min_value=D("0.1"), max_value=D("100"), places=1))
-def test_property_hotline_score_lies_between_zero_and_max(figures, max_points):
-    score = hotline_score(figures, max_points=max_points)
-    assert D(0) <= score <= max_points
-    assert score == score.quantize(D("0.1"))
