@@ -43,3 +43,30 @@ def html(response) -> str:
     """The body of a page that must have been served (200)."""
     assert response.status_code == 200, response.status_code
     return response.content.decode()
+
+
+def run_at_once(action, times: int = 2) -> list:
+    """Run `action()` in `times` threads released together (each with its own database connection);
+    the results, in no particular order. Any exception in a thread fails the calling test."""
+    import threading
+
+    from django.db import connections
+
+    barrier, results, errors = threading.Barrier(times), [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results

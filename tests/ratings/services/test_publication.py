@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import threading
 
 import pytest
 
@@ -18,6 +17,7 @@ from ratings.models import Appeal, AppendOnlyError, MonthlyScore, QuarterPage, R
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute, quarter_freeze
 from ratings.services.scores import scores_import
+from tests.helpers import run_at_once
 from tests.ratings.helpers import FULL, Q, publish
 
 pytestmark = pytest.mark.django_db
@@ -166,27 +166,10 @@ def test_two_publishes_one_after_the_other_share_one_chain(quarter_data):
     connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
 )
 def test_two_concurrent_publishes_of_one_quarter_make_one_release(quarter_data):
-    from django.db import connections
 
     publication.quarter_page_ensure(quarter=Q)
     quarter_freeze(quarter=Q)  # what submission does; publishing copies the frozen result
-    barrier, results, errors = threading.Barrier(2), [], []
-
-    def worker():
-        try:
-            barrier.wait()
-            results.append(publication.release_publish(quarter=Q).pk)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = run_at_once(lambda: publication.release_publish(quarter=Q).pk)
     assert Release.objects.filter(quarter=Q).count() == 1
     assert len(set(results)) == 1
 

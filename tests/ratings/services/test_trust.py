@@ -3,13 +3,12 @@ reviewed, frozen; approval is single and idempotent; releases and their pages ca
 `verify_releases` notices any change to anything a public page shows."""
 
 import io
-import threading
 
 import pytest
 
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from core.errors import ActionRefused, ImportRefused, PageProtected
@@ -20,6 +19,7 @@ from ratings.models import Appeal, MonthlyScore, QuarterComputation, QuarterPage
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
 from ratings.services.scores import scores_import
+from tests.helpers import run_at_once
 from tests.ratings.helpers import Q, publish
 
 pytestmark = pytest.mark.django_db
@@ -224,24 +224,7 @@ def test_a_stale_copy_of_the_page_cannot_unpublish_a_released_quarter(quarter_da
 )
 def test_two_concurrent_approvals_make_one_release(quarter_data, people):
     submit(people)
-    outcomes, errors = [], []
-    barrier = threading.Barrier(2)
-
-    def worker():
-        try:
-            barrier.wait()
-            outcomes.append(review(people))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    outcomes = run_at_once(lambda: review(people))
     assert sorted(outcomes) == sorted([publication.APPROVED, publication.ALREADY_DECIDED])
     assert Release.objects.filter(quarter=Q).count() == 1 and QuarterPage.objects.get(quarter=Q).live
 
