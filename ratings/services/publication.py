@@ -14,7 +14,7 @@ from wagtail.models import TaskState, WorkflowState
 from core.errors import ActionRefused
 from ratings import engine, opendata, selectors
 from ratings.models import Correction, QuarterPage, RatingIndexPage, Release, ReleaseRow
-from registry.models import Estate, Firm
+from ratings.services.quarters import grade_rows
 
 COMMITTEE_NAME = "考评委员会"
 # Lets the demo loader date its releases in the past; real publishing always uses the clock.
@@ -205,27 +205,19 @@ def release_publish(
 
 
 def _release_rows(release: Release, document: dict) -> None:
-    codes = [row["estate_code"] for row in document["estates"]]
-    estate_ids = dict(Estate.objects.filter(code__in=codes).values_list("code", "pk"))
-    firm_ids = dict(Firm.objects.values_list("credit_code", "pk"))
     ReleaseRow.objects.bulk_create(
         [
             ReleaseRow(
                 release=release,
                 quarter=release.quarter,
-                estate_id=estate_ids[row["estate_code"]],
                 estate_code=row["estate_code"],
-                firm_id=firm_ids.get(row["firm_credit_code"]),
                 group_name=row["group"],
                 street_name=row["street"],
-                band=row["band"],
-                score=row["score"],
-                rank_in_group=row["rank_in_group"],
-                rank_overall=row["rank_overall"],
                 position=position,
                 row=row,
+                **columns,
             )
-            for position, row in enumerate(document["estates"])
+            for position, (row, columns) in enumerate(grade_rows(document))
         ],
         batch_size=1000,
     )

@@ -88,25 +88,18 @@ def _compute(*, quarter: str, user) -> QuarterComputation:
         },
     )
     QuarterGrade.objects.filter(quarter=quarter).delete()
-    estate_ids = dict(Estate.objects.values_list("code", "pk"))
-    firm_ids = dict(Firm.objects.values_list("credit_code", "pk"))
     QuarterGrade.objects.bulk_create(
         [
             QuarterGrade(
                 computation=computation,
                 quarter=quarter,
-                estate_id=estate_ids[row["estate_code"]],
-                firm_id=firm_ids.get(row["firm_credit_code"]),
-                band=row["band"],
-                score=row["score"],
                 months_assessed=row["months_assessed"],
                 vetoed=row["vetoed"],
-                rank_in_group=row["rank_in_group"],
-                rank_overall=row["rank_overall"],
                 # The flat columns only: the months stay in the computation's document.
                 row={key: value for key, value in row.items() if key != "months"},
+                **columns,
             )
-            for row in document["estates"]
+            for row, columns in grade_rows(document)
         ],
         batch_size=1000,
     )
@@ -115,3 +108,26 @@ def _compute(*, quarter: str, user) -> QuarterComputation:
         bands[row["band"]] = bands.get(row["band"], 0) + 1
     log(instance=computation, action="ratings.compute", user=user, data={"quarter": quarter, "bands": bands})
     return computation
+
+
+def grade_rows(document: dict) -> list[tuple[dict, dict]]:
+    """Each estate row of a quarter document with the columns that the provisional grades
+    (`QuarterGrade`) and a release's rows (`ReleaseRow`) both store for filtering and sorting:
+    one builder for both, so a release's columns are the frozen grades' columns. Two queries."""
+    codes = [row["estate_code"] for row in document["estates"]]
+    estate_ids = dict(Estate.objects.filter(code__in=codes).values_list("code", "pk"))
+    firm_ids = dict(Firm.objects.values_list("credit_code", "pk"))
+    return [
+        (
+            row,
+            {
+                "estate_id": estate_ids[row["estate_code"]],
+                "firm_id": firm_ids.get(row["firm_credit_code"]),
+                "band": row["band"],
+                "score": row["score"],
+                "rank_in_group": row["rank_in_group"],
+                "rank_overall": row["rank_overall"],
+            },
+        )
+        for row in document["estates"]
+    ]
