@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
+from django.db.models.fields.json import KT
 from django.utils.http import urlencode
 
-from ratings import engine
+from ratings import engine, opendata
 from ratings.models.publication import Appeal, Release, ReleaseRow
 from ratings.models.scores import QuarterComputation, QuarterGrade
 from ratings.selectors.common import (
@@ -201,78 +201,49 @@ def _table_row(obj, labels: dict[str, str], plate_prefix: str | None) -> dict:
     }
 
 
+COMPARED_ROW_KEYS = ("estate_code", "estate_name", *opendata.COMPARED_FIELDS)
+
+
+def _compared_rows(rows) -> list[dict]:
+    """The compared fields of each row, read from its `row` JSON (the document's row, verified by
+    `verify_releases`) with key lookups: one query, a few short texts per estate."""
+    lookups = [KT(f"row__{key}") for key in COMPARED_ROW_KEYS]
+    return [dict(zip(COMPARED_ROW_KEYS, values, strict=True)) for values in rows.values_list(*lookups)]
+
+
+def _as_int(value):
+    return None if value in (None, "") else int(value)
+
+
+def _as_score(value):
+    return None if value in (None, "") else Decimal(value).quantize(Decimal("0.01"))
+
+
 def _row_changes(*, new, old, labels_new: dict, labels_old: dict) -> dict:
-    """Rows whose band, score or ranks differ between two row sets, matched by estate (SPEC §4):
-    two queries, whatever the number of estates. Band or score changes come first."""
-    twin = old.filter(estate_id=OuterRef("estate_id"))
-    dec = DecimalField(max_digits=5, decimal_places=2)
-    changed = (
-        new.annotate(
-            had=Exists(twin),
-            old_band=Coalesce(Subquery(twin.values("band")[:1]), Value("")),
-            old_score=Subquery(twin.values("score")[:1], output_field=dec),
-            old_rig=Subquery(twin.values("rank_in_group")[:1]),
-            old_ro=Subquery(twin.values("rank_overall")[:1]),
-            s_new=Coalesce("score", Value(Decimal("-1")), output_field=dec),
-            s_old=Coalesce(Subquery(twin.values("score")[:1]), Value(Decimal("-1")), output_field=dec),
-            g_new=Coalesce("rank_in_group", Value(0), output_field=IntegerField()),
-            g_old=Coalesce(Subquery(twin.values("rank_in_group")[:1]), Value(0), output_field=IntegerField()),
-            o_new=Coalesce("rank_overall", Value(0), output_field=IntegerField()),
-            o_old=Coalesce(Subquery(twin.values("rank_overall")[:1]), Value(0), output_field=IntegerField()),
-        )
-        .filter(
-            Q(had=False)
-            | ~Q(band=F("old_band"))
-            | ~Q(s_new=F("s_old"))
-            | ~Q(g_new=F("g_old"))
-            | ~Q(o_new=F("o_old"))
-        )
-        .values(
-            "estate__code",
-            "estate__name",
-            "band",
-            "score",
-            "rank_in_group",
-            "rank_overall",
-            "had",
-            "old_band",
-            "old_score",
-            "old_rig",
-            "old_ro",
-        )  # fmt: skip
-    )
-
-    def two_places(value):
-        # SQLite hands a subquery's decimal back as a float: show every score with two places.
-        return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
-
+    """What changed between two row sets of one quarter (SPEC §4), by the one rule that the
+    committee's review panel applies too (`opendata.row_changes`): two queries, whatever the
+    number of estates. Band or score changes come first."""
+    old_rows, new_rows = _compared_rows(old), _compared_rows(new)
+    before = {r["estate_code"]: r for r in old_rows}
+    after = {r["estate_code"]: r for r in new_rows}
     items = []
-    for r in changed:
-        r["score"], r["old_score"] = two_places(r["score"]), two_places(r["old_score"])
-        item = {
-            "code": r["estate__code"],
-            "name": r["estate__name"],
-            "kind": "changed" if r["had"] else "added",
-            "band": (r["old_band"] or None, r["band"]),
-            "score": (r["old_score"], r["score"]),
-            "rank_in_group": (r["old_rig"], r["rank_in_group"]),
-            "rank_overall": (r["old_ro"], r["rank_overall"]),
-        }
-        items.append(item)
-    removed = old.exclude(estate_id__in=new.values("estate_id")).values(
-        "estate__code", "estate__name", "band", "score", "rank_in_group", "rank_overall"
-    )
-    for r in removed:
-        r["score"] = two_places(r["score"])
+    for change in opendata.row_changes({"estates": old_rows}, {"estates": new_rows}):
+        was, now = before.get(change["estate_code"]), after.get(change["estate_code"])
         items.append(
             {
-                "code": r["estate__code"],
-                "name": r["estate__name"],
-                "kind": "removed",
-                "band": (r["band"], None),
-                "score": (r["score"], None),
-                "rank_in_group": (r["rank_in_group"], None),
-                "rank_overall": (r["rank_overall"], None),
+                "code": change["estate_code"],
+                "name": change["estate_name"],
+                "kind": change["kind"],
+                "band": ((was or {}).get("band") or None, (now or {}).get("band") or None),
+                "score": (_as_score((was or {}).get("score")), _as_score((now or {}).get("score"))),
+                "rank_in_group": (
+                    _as_int((was or {}).get("rank_in_group")),
+                    _as_int((now or {}).get("rank_in_group")),
+                ),
+                "rank_overall": (
+                    _as_int((was or {}).get("rank_overall")),
+                    _as_int((now or {}).get("rank_overall")),
+                ),
             }
         )
     for item in items:

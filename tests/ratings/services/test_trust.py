@@ -420,3 +420,27 @@ def test_verify_releases_names_a_live_quarter_page_without_a_release(quarter_dat
     raw(f"UPDATE wagtailcore_page SET live = TRUE WHERE id = {page.pk}", [])
     with pytest.raises(CommandError, match=f"{Q}: 页面在线但没有发布版本"):
         call_command("verify_releases", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_committee_panel_the_preview_and_the_public_correction_show_the_same_changed_rows(
+    quarter_data, people
+):
+    """One rule for "what changed" (opendata.row_changes): the review panel's, the committee's
+    preview's and the published correction's changed estates agree."""
+    from ratings import opendata
+    from ratings.selectors import quarter_preview_context, quarter_release_context
+
+    v1 = publish(people=people)
+    publication.correction_open(quarter=Q, reason="复核后发现一月得分有误，予以更正", user=people["editor"])
+    MonthlyScore.objects.filter(estate__code="E2").update(
+        scores=dict(MonthlyScore.objects.get(estate__code="E1", month="2025-01").scores)
+    )
+    MonthlyScore.objects.filter(estate__code="E4").update(veto=True, veto_reason="更正：安全事故")
+    submit(people)
+    frozen = QuarterComputation.objects.get(quarter=Q).document
+    panel = {c["estate_code"] for c in opendata.row_changes(Release.objects.get(pk=v1.pk).document, frozen)}
+    preview = quarter_preview_context(quarter=Q, params={}, url_path=None)["changes"]
+    assert panel and {i["code"] for i in preview["items"]} == panel and preview["count"] == len(panel)
+    publication.quarter_approve(quarter=Q, user=people["committee"])
+    public = quarter_release_context(quarter=Q, version=None, params={}, url_path=None)["changes"]
+    assert {i["code"] for i in public["items"]} == panel
