@@ -11,8 +11,9 @@ from ratings.models import QuarterComputation, QuarterGrade, Scheme
 from registry.models import Estate, Firm
 
 
-def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult, dict, dict, str]:
-    """Grade a quarter from the stored data without writing anything; also the digest of the inputs."""
+def _quarter_inputs(quarter: str):
+    """Everything a quarter is graded from, and the digest of it all: the scheme in force, the
+    estates' months and contracts, and the previous quarter's grades (for the two-quarter rules)."""
     scheme_model = Scheme.objects.prefetch_related("criteria", "bands").for_quarter(quarter)
     if scheme_model is None:
         raise ImportRefused(message=f"{quarter} 没有适用的考核方案")
@@ -25,10 +26,16 @@ def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult
         prev_inputs, _, _ = selectors.quarter_inputs(prev_q)
         prev_result = engine.grade_quarter(scheme, quarter=prev_q, estates=prev_inputs)
         previous = {g.code: engine.PreviousGrade(g.band, g.firm) for g in prev_result.grades}
-    result = engine.grade_quarter(scheme, quarter=quarter, estates=inputs, previous=previous)
     digest = opendata.inputs_digest(
         scheme=scheme, estates=inputs, info=estates, firms=firms, previous=dict(sorted(previous.items()))
     )
+    return scheme, inputs, estates, firms, previous, digest
+
+
+def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult, dict, dict, str]:
+    """Grade a quarter from the stored data without writing anything; also the digest of the inputs."""
+    scheme, inputs, estates, firms, previous, digest = _quarter_inputs(quarter)
+    result = engine.grade_quarter(scheme, quarter=quarter, estates=inputs, previous=previous)
     return scheme, result, estates, firms, digest
 
 
@@ -46,14 +53,18 @@ def quarter_compute(*, quarter: str, user=None) -> QuarterComputation:
 
 @transaction.atomic
 def quarter_freeze(*, quarter: str, user=None) -> QuarterComputation:
-    """Submitting to the committee freezes the computation (SPEC §4): computed afresh from the data
-    as it is now, with the digests of its inputs and of its document, and marked frozen. From then
-    on the quarter's data are locked (`quarter_lock_reason`) until the committee asks for changes,
-    and approval publishes exactly this document.
+    """Submitting to the committee freezes the computation (SPEC §4), with the digests of its inputs
+    and of its document. A quarter is computed once on its way to release: the stored computation
+    is frozen as it is when the data it was made from are unchanged (same inputs digest), and
+    computed afresh only when they changed since. From then on the quarter's data are locked
+    (`quarter_lock_reason`) until the committee asks for changes, and approval copies exactly
+    this document into the release.
     """
     if reason := selectors.quarter_release_lock_reason(quarter):
         raise ImportRefused(message=reason)
-    computation = _compute(quarter=quarter, user=user)
+    computation = QuarterComputation.objects.filter(quarter=quarter).first()
+    if computation is None or computation.inputs_digest != _quarter_inputs(quarter)[-1]:
+        computation = _compute(quarter=quarter, user=user)
     computation.frozen_at = timezone.now()
     computation.frozen_by = user
     computation.save(update_fields=["frozen_at", "frozen_by"])

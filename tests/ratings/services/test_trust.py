@@ -444,3 +444,12 @@ def test_the_committee_panel_the_preview_and_the_public_correction_show_the_same
     publication.quarter_approve(quarter=Q, user=people["committee"])
     public = quarter_release_context(quarter=Q, version=None, params={}, url_path=None)["changes"]
     assert {i["code"] for i in public["items"]} == panel
+
+
+def test_a_quarter_is_computed_once_on_its_way_to_release(quarter_data, people):
+    computed = quarter_compute(quarter=Q)
+    submit(people)  # the data are as computed: the computation is frozen as it is
+    frozen = QuarterComputation.objects.get(quarter=Q)
+    assert frozen.computed_at == computed.computed_at and frozen.frozen_at
+    release = publication.quarter_approve(quarter=Q, user=people["committee"])
+    assert release.document["estates"] == frozen.document["estates"]  # publishing copies
