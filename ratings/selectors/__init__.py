@@ -31,7 +31,7 @@ from .quarters import (
     quarter_preview_context,
     quarter_release_context,
 )
-from .review import appeal_window_start, appealable_scores, quarter_overview
+from .review import appeal_window_start, appealable_scores, quarter_overview, quarter_review_context
 
 __all__ = [
     "DATA_FIELDS",
@@ -45,6 +45,7 @@ __all__ = [
     "quarter_inputs",
     "quarter_lock_reason",
     "quarter_overview",
+    "quarter_review_context",
     "quarter_release_lock_reason",
     "MONTH_FIELDS",
     "NO_SCORE",

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from wagtail.models import Page, WorkflowState
 
-from ratings import engine
+from ratings import engine, opendata
 from ratings.models.publication import Appeal, Correction, Release
 from ratings.models.scores import MonthlyScore, QuarterComputation
 from ratings.selectors.common import quarter_pages
@@ -84,3 +84,23 @@ def appealable_scores(*, firm_ids, now):
     locked = {quarter for quarter in quarters if quarter_lock_reason(quarter)}
     open_months = [month for month in months if engine.quarter_of_month(month) not in locked]
     return recent.filter(month__in=open_months)
+
+
+def quarter_review_context(*, quarter: str) -> dict:
+    """What the committee checks before approving (SPEC §4): the computation (frozen once
+    submitted), the rows that would change against the last release (`opendata.row_changes`), the
+    open appeals of the quarter's months and why its data are locked."""
+    computation = QuarterComputation.objects.filter(quarter=quarter).first()
+    last = Release.objects.filter(quarter=quarter).order_by("-version").first()
+    return {
+        "quarter": quarter,
+        "computation": computation,
+        "last_release": last,
+        "changes": opendata.row_changes(last.document, computation.document) if computation and last else [],
+        "open_appeals": list(
+            Appeal.objects.filter(
+                status=Appeal.OPEN, score__month__in=engine.quarter_months(quarter)
+            ).select_related("score__estate", "firm")
+        ),
+        "lock_reason": quarter_lock_reason(quarter),
+    }
