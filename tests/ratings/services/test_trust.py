@@ -20,21 +20,11 @@ from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
 from ratings.services.scores import scores_import
 from tests.helpers import run_at_once
-from tests.ratings.helpers import Q, publish
+from tests.ratings.helpers import SCORE_HEADER, Q, publish
 
 pytestmark = pytest.mark.django_db
 
-HEADER = (
-    "estate_code",
-    "owner",
-    "environment",
-    "civility",
-    "sanitation",
-    "safety",
-    "standards",
-    "veto",
-    "veto_reason",
-)
+HEADER = tuple(SCORE_HEADER)
 
 
 def month_table(*rows) -> Table:
