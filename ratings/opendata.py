@@ -155,22 +155,21 @@ def digest_of(document: Mapping) -> str:
 
 
 def _plain(value):
-    """Engine values (dataclasses, Decimals, dates, tuples) as JSON-ready values, for a digest."""
+    """How json encodes an engine value it does not know (dataclasses, Decimals, dates, read-only
+    mappings), for a digest; lists, dicts and scalars stay with the C encoder."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return dict(value)
     if isinstance(value, (Decimal, dt.date)):
         return str(value)
-    return value
+    raise TypeError(f"not part of a digest: {type(value).__name__}")
 
 
 def inputs_digest(**inputs) -> str:
     """SHA-256 of everything a computation was made from (scheme, estates, months, contracts,
     the previous quarter's grades), so that a frozen result can be checked against its data."""
-    body = json.dumps(_plain(inputs), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    body = json.dumps(inputs, default=_plain, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
