@@ -19,6 +19,7 @@ from ratings.models import QuarterPage
 from ratings.selectors import page_protection_reason
 from ratings.services.publication import publication_approver, release_publish
 from ratings.services.quarters import quarter_freeze
+from registry.models import EstatePage
 
 
 def on_task_submitted(sender, instance, user=None, **kwargs):
@@ -43,7 +44,7 @@ def refuse_protected_page_unpublish(sender, instance, update_fields=None, **kwar
         return
     if update_fields is not None and "live" not in update_fields:
         return
-    guarded = instance.specific_class is QuarterPage or hasattr(instance.specific_class, "estate")
+    guarded = instance.specific_class in (QuarterPage, EstatePage)
     if guarded and (reason := page_protection_reason(instance, unpublish=True)):
         raise PageProtected(reason)
 

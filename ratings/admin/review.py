@@ -16,6 +16,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from wagtail.models import Page
+
 from core.errors import ActionRefused, ImportRefused
 from ratings import selectors
 from ratings.models import QuarterPage
@@ -104,8 +106,6 @@ def bulk_page_guard(request, action_type, objects, action_class_instance):
     """before_bulk_action: bulk delete and unpublish of pages obey the same rule."""
     if action_type not in ("delete", "unpublish"):
         return None
-    from wagtail.models import Page
-
     for obj in objects:
         if not isinstance(obj, Page):
             return None
