@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from registry import selectors
+from registry.sections import HOME, sections_for
 
 
 @register_setting(icon="site")
@@ -66,6 +67,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["directory_stats"] = selectors.directory_stats()
         context["groups"] = selectors.group_list()
+        context["sections"] = sections_for(HOME)
         return context
 
 
@@ -76,6 +78,7 @@ class StandardPage(Page):
     body = RichTextField("正文", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
     template = "portal/standard_page.html"
 
     class Meta:

@@ -1,9 +1,9 @@
 """The rating sections of the registry's estate and firm pages (registry.sections): the plate and
 why it has its colour under the estate's name, the scores, plate history and hotline trend below,
-and a firm's bands and list entries."""
+a firm's bands and list entries, and the latest quarter's plates and lists on the home page."""
 
-from ratings.selectors import estate_ratings, firm_ratings
-from registry.sections import ESTATE, FIRM, section_register
+from ratings.selectors import estate_ratings, firm_ratings, home_ratings
+from registry.sections import ESTATE, FIRM, HOME, section_register
 
 
 def sections_register() -> None:
@@ -21,4 +21,10 @@ def sections_register() -> None:
         name="ratings",
         context=lambda firm: {"ratings": firm_ratings(firm_id=firm.pk, credit_code=firm.credit_code)},
         templates={"main": "ratings/includes/firm_ratings.html"},
+    )
+    section_register(
+        HOME,
+        name="ratings",
+        context=lambda _: {"home_ratings": home_ratings()},
+        templates={"main": "ratings/includes/home_ratings.html"},
     )

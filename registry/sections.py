@@ -1,5 +1,6 @@
-"""Sections that the domain apps add to the registry's pages (SPEC §7: the estate page shows the
-plate, the scores, disclosures, cases …; the firm page its bands and lists).
+"""Sections that the domain apps add to the registry's pages and to the home page (SPEC §7: the
+estate page shows the plate, the scores, disclosures, cases …; the firm page its bands and lists;
+the home page the quarter at a glance).
 
 The registry sits below those apps and never imports them: each app registers, when it is ready,
 one function that reads what its sections need for an estate or a firm, and the templates that
@@ -10,7 +11,7 @@ from it, so a section costs the same few queries wherever it appears.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-ESTATE, FIRM = "estate", "firm"
+ESTATE, FIRM, HOME = "estate", "firm", "home"
 
 
 @dataclass(frozen=True)
@@ -21,18 +22,20 @@ class Section:
     order: int = 100
 
 
-_sections: dict[str, dict[str, Section]] = {ESTATE: {}, FIRM: {}}
+_sections: dict[str, dict[str, Section]] = {ESTATE: {}, FIRM: {}, HOME: {}}
 
 
 def section_register(
     kind: str, *, name: str, context: Callable[[object], dict], templates: dict[str, str], order: int = 100
 ) -> None:
-    """Add (or replace, by name) a section of the estate or firm page."""
+    """Add (or replace, by name) a section of the estate, firm or home page.
+
+    `context` takes the estate or firm (None for the home page) and returns the section's context."""
     _sections[kind][name] = Section(name=name, context=context, templates=dict(templates), order=order)
 
 
-def sections_for(kind: str, obj) -> dict[str, list[tuple[str, dict]]]:
-    """Each slot's (template, context) pairs for one estate or firm, in the sections' order."""
+def sections_for(kind: str, obj=None) -> dict[str, list[tuple[str, dict]]]:
+    """Each slot's (template, context) pairs for one estate or firm (or the home page), in order."""
     slots: dict[str, list[tuple[str, dict]]] = {}
     for section in sorted(_sections[kind].values(), key=lambda s: (s.order, s.name)):
         context = section.context(obj)

@@ -53,12 +53,6 @@ def month_cn(month: str) -> str:
 
 
 @register.simple_tag
-def home_ratings():
-    """This quarter's plates and lists for the home page (its model stays free of ratings code)."""
-    return selectors.home_ratings()
-
-
-@register.simple_tag
 def hotline_chart(points, title_id="hotline-chart-title", desc_id="hotline-chart-desc"):
     """A bar chart of complaints received per month, as inline SVG. The page shows the same
     figures in a table next to it, so the chart is an illustration and the table the record."""

@@ -68,13 +68,11 @@ class PageTreeTests(WagtailPageTestCase):
             self.assertCanNotCreateAt(parent, RatingIndexPage)
 
     def test_standard_pages_nest_under_the_home_page_and_one_another_but_not_in_a_section(self):
-        # The root is allowed too, as for any page type without parent_page_types; only
-        # administrators may add pages there.
-        self.assertAllowedParentPageTypes(StandardPage, {Page, HomePage, StandardPage})
+        self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
         self.assertAllowedSubpageTypes(StandardPage, {Page, StandardPage})
         self.assertCanCreateAt(HomePage, StandardPage)
         self.assertCanCreateAt(StandardPage, StandardPage)
-        for parent in (*SECTIONS, *RECORDS):
+        for parent in (Page, *SECTIONS, *RECORDS):
             self.assertCanNotCreateAt(parent, StandardPage)
 
 

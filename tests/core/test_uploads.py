@@ -14,7 +14,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from portal.uploads import pdf_validate
+from core.uploads import pdf_validate
 
 pytestmark = pytest.mark.django_db
 
