@@ -7,7 +7,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ratings import engine, selectors
+from ratings import engine
 
 register = template.Library()
 
