@@ -48,3 +48,14 @@ def registry(db):
     from tests.registry.helpers import small_registry
 
     return small_registry()
+
+
+@pytest.fixture
+def estates(db):
+    """Three estates coded A1–A3, each under a service contract: the rows the import tests write to."""
+    from tests.factories import EstateFactory, ServiceContractFactory
+
+    made = [EstateFactory(code=code) for code in ("A1", "A2", "A3")]
+    for estate in made:
+        ServiceContractFactory(estate=estate)
+    return made

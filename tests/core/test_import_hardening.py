@@ -47,14 +47,6 @@ BASE_DIR = Path(django_settings.BASE_DIR)
 
 
 @pytest.fixture
-def estates():
-    made = [EstateFactory(code=code) for code in ("A1", "A2", "A3")]
-    for estate in made:
-        ServiceContractFactory(estate=estate)
-    return made
-
-
-@pytest.fixture
 def editor():
     from portal.roles import roles_ensure
 

@@ -34,15 +34,7 @@ def test_printed_plate_shows_only_the_plate_with_its_band_in_words(page, site_ur
 
 def test_the_committee_approves_the_waiting_quarter_in_the_admin(page, site_url):
     assert page.goto(site_url + "/ratings/2026-q3/").status == 404
-    page.goto(site_url + "/admin/login/")
-    page.fill("input[name=username]", "committee")
-    page.fill("input[name=password]", "demo")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
-    from ratings.models import QuarterPage
-
-    quarter_page = QuarterPage.objects.get(quarter="2026Q3")
-    page.goto(f"{site_url}/admin/pages/{quarter_page.pk}/edit/")
+    _committee_on_the_review_page(page, site_url)
     assert page.get_by_text("待处理的申诉").count() >= 1
     # The approve action sits in the footer's action menu; click the real button in place.
     approve = page.locator("button[data-workflow-action-name=approve]:not([data-workflow-action-modal-url])")

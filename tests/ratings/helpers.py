@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ratings.models import HotlineMonth, MonthlyScore, Release
-from ratings.services import publication
+from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_freeze
 from tests.factories import EstateFactory, FirmFactory, GroupFactory, ServiceContractFactory
 
@@ -125,6 +125,13 @@ def publish(quarter=Q, people=None):
     quarter_freeze(quarter=quarter)
     page.save_revision().publish()
     return Release.objects.filter(quarter=quarter).latest("version")
+
+
+def uphold(appeal, editor, *, owner="18.0", reason="复核属实，更正得分"):
+    """Decide an appeal for the firm: its owner-evaluation score becomes `owner`."""
+    return appeals.appeal_decide(
+        appeal=appeal, user=editor, upheld=True, reason=reason, scores={"owner": owner}
+    )
 
 
 def correct(quarter=Q, *, estate, month, owner="0.0", reason="测试：更正一处录入错误的业主评价得分"):

@@ -18,7 +18,7 @@ from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute, quarter_freeze
 from ratings.services.scores import scores_import
 from tests.helpers import run_at_once
-from tests.ratings.helpers import FULL, Q, publish
+from tests.ratings.helpers import FULL, Q, publish, uphold
 
 pytestmark = pytest.mark.django_db
 
@@ -210,13 +210,7 @@ def test_an_upheld_appeal_changes_the_score_and_logs_old_and_new(quarter_data, f
     appeal = appeals.appeal_submit(
         user=firm_users["firm_a"], score=a_score("E2"), reason="业主评价抽样有误，请复核"
     )
-    appeals.appeal_decide(
-        appeal=appeal,
-        user=people["editor"],
-        upheld=True,
-        reason="复核属实，更正得分",
-        scores={"owner": "18.0"},
-    )
+    uphold(appeal, people["editor"], owner="18.0", reason="复核属实，更正得分")
     appeal.refresh_from_db()
     assert (
         appeal.status == Appeal.UPHELD
@@ -246,13 +240,7 @@ def test_upholding_an_appeal_in_a_released_quarter_needs_a_correction(quarter_da
     )
     publish()
     with pytest.raises(ActionRefused, match="数据已锁定"):
-        appeals.appeal_decide(
-            appeal=appeal,
-            user=people["editor"],
-            upheld=True,
-            reason="复核属实，更正得分",
-            scores={"owner": "18.0"},
-        )
+        uphold(appeal, people["editor"], owner="18.0", reason="复核属实，更正得分")
     assert Appeal.objects.get(pk=appeal.pk).status == Appeal.OPEN
 
 

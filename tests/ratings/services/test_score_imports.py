@@ -10,19 +10,10 @@ from django.core.management import CommandError, call_command
 from wagtail.models import ModelLogEntry
 
 from ratings.models import HotlineMonth, MonthlyScore
-from tests.factories import EstateFactory, ServiceContractFactory
 from tests.helpers import csv_bytes, xlsx_bytes
 from tests.ratings.helpers import HOTLINE_HEADER, SCORE_HEADER, hotline_rows, score_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def estates():
-    made = [EstateFactory(code=code) for code in ("A1", "A2", "A3")]
-    for estate in made:
-        ServiceContractFactory(estate=estate)
-    return made
 
 
 def run(command, path, month="2025-01", *args):

@@ -20,7 +20,7 @@ from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
 from ratings.services.scores import scores_import
 from tests.helpers import run_at_once
-from tests.ratings.helpers import SCORE_HEADER, Q, publish
+from tests.ratings.helpers import SCORE_HEADER, Q, publish, uphold
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +76,7 @@ def test_imports_recomputation_and_appeal_decisions_are_refused_in_review_naming
             appeal=appeal, user=people["editor"], upheld=False, reason="维持原得分，理由充分"
         )
     with pytest.raises(ActionRefused, match=f"{Q} 正在考评委员会审批中"):
-        appeals.appeal_decide(
-            appeal=appeal,
-            user=people["editor"],
-            upheld=True,
-            reason="申诉成立，更正得分",
-            scores={"owner": "20.0"},
-        )
+        uphold(appeal, people["editor"], owner="20.0", reason="申诉成立，更正得分")
     assert Appeal.objects.get(pk=appeal.pk).status == Appeal.OPEN
     assert QuarterComputation.objects.get(quarter=Q).document == frozen
     with pytest.raises(CommandError, match=f"{Q} 正在考评委员会审批中"):
