@@ -13,7 +13,7 @@ downloads, and elsewhere only the parts a page needs are read through JSON key l
 # The public API, split by page: quarters (index, table, preview), plates, downloads (data and
 # feed), directory (estate, firm and home sections); common holds shared constants and helpers.
 from .common import DATA_FIELDS, MONTH_FIELDS, NO_SCORE, page_path, release_title
-from .directory import estate_ratings, firm_ratings, home_ratings
+from .directory import current_plates, estate_ratings, firm_ratings, home_ratings
 from .downloads import feed_releases, release_for_download
 from .inputs import previous_grades, quarter_inputs
 from .locks import (
@@ -36,6 +36,7 @@ from .review import appeal_window_start, appealable_scores, quarter_overview, qu
 __all__ = [
     "DATA_FIELDS",
     "appeal_window_start",
+    "current_plates",
     "appealable_scores",
     "frozen_computation",
     "month_results_attach",

@@ -293,3 +293,32 @@ def home_ratings() -> dict | None:
         "red_list": entries["red_list"],
         "black_list": entries["black_list"],
     }
+
+
+def current_plates(*, estate_ids=None) -> dict:
+    """{estate id: plate} of the latest released quarter (its latest version), for lists that set
+    many estates side by side (the fee comparison, the directory): three queries (four with the
+    site roots uncached), whatever the number of estates. An estate missing from that release has no entry (no current plate)."""
+    paths = _live_quarter_paths()
+    release = (
+        Release.objects.filter(quarter__in=list(paths))
+        .order_by("-quarter", "-version")
+        .values("id", "quarter", "version", "document__scheme")
+        .first()
+    )
+    if release is None:
+        return {}
+    labels = band_labels(release["document__scheme"])
+    rows = ReleaseRow.objects.filter(release_id=release["id"])
+    if estate_ids is not None:
+        rows = rows.filter(estate_id__in=list(estate_ids))
+    return {
+        row["estate_id"]: {
+            "band": row["band"],
+            "label": labels.get(row["band"], row["band"]),
+            "score": row["score"],
+            "quarter": release["quarter"],
+            "quarter_label": engine.quarter_label(release["quarter"]),
+        }
+        for row in rows.values("estate_id", "band", "score")
+    }

@@ -119,3 +119,21 @@ def test_the_home_page_shows_this_quarters_plates_and_the_red_and_black_lists(cl
 def test_rating_sections_run_the_same_few_queries_for_5_or_60_estates(client, db, url_of):
     small, large = queries_with(5, client, url_of), queries_with(60, client, url_of)
     assert small == large <= 20
+
+
+def test_current_plates_come_from_the_latest_release_of_the_latest_quarter(
+    two_quarters, django_assert_max_num_queries
+):
+    from ratings.selectors import current_plates
+
+    estates = two_quarters["estates"]
+    rows = {r["estate_code"]: r for r in two_quarters["q1"].document["estates"]}
+    with django_assert_max_num_queries(4):  # three, and the site roots when not cached
+        plates = current_plates(estate_ids=[e.pk for e in estates])
+    assert {e.pk: plates[e.pk]["band"] for e in estates} == {e.pk: rows[e.code]["band"] for e in estates}
+    assert plates[estates[4].pk]["label"] == "蓝牌·规范" and plates[estates[4].pk]["quarter"] == "2025Q1"
+    # a correction (v2) replaces the plate; an estate outside the release has none
+    v2 = correct("2025Q1", estate=estates[3], month="2025-03", owner="0.0")
+    changed = {r["estate_code"]: r for r in v2.document["estates"]}[estates[3].code]
+    assert current_plates(estate_ids=[estates[3].pk])[estates[3].pk]["band"] == changed["band"]
+    assert current_plates(estate_ids=[0]) == {}
