@@ -2,7 +2,8 @@
 name, never HTML or SVG, and no larger than WAGTAILDOCS_MAX_UPLOAD_SIZE.
 
 Every admin path that takes a document file (add, multiple upload, the chooser's upload tab, replacing
-a document's file) builds its form from WAGTAILDOCS_DOCUMENT_FORM_BASE, so the check lives there.
+a document's file) builds its form from WAGTAILDOCS_DOCUMENT_FORM_BASE (core/document_forms.py),
+which checks through `pdf_validate`. This module imports no model or form, so models may use it.
 Images need no code here: Wagtail opens each upload with Willow and refuses a format that is not
 in WAGTAILIMAGES_EXTENSIONS or does not match the file's extension, and SVG is not in that list.
 """
@@ -11,10 +12,7 @@ from pypdf import PdfReader
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
-
-from wagtail.documents.forms import BaseDocumentForm
 
 PDF_MAGIC = b"%PDF-"
 SNIFF_BYTES = 1024
@@ -50,13 +48,3 @@ def pdf_validate(file) -> None:
         raise ValidationError("不接受加密的 PDF 文件：公开的文件须能直接打开。", code="encrypted_pdf")
     if pages < 1:
         raise ValidationError("PDF 文件没有页面。", code="empty_pdf")
-
-
-class DocumentForm(BaseDocumentForm):
-    """Wagtail's document form (WAGTAILDOCS_DOCUMENT_FORM_BASE), checking a newly uploaded file."""
-
-    def clean_file(self):
-        file = self.cleaned_data.get("file")
-        if isinstance(file, UploadedFile):  # not when the document keeps its stored file
-            pdf_validate(file)
-        return file
