@@ -180,3 +180,10 @@ def search_directory(*, query: str) -> dict:
         .order_by("firm__credit_code")[:SEARCH_MAX_RESULTS]
     )
     return {"estates": estate_rows(estates), "firms": firms}
+
+
+def estates_managed(firm_ids, *, day: date | None = None):
+    """The estates that these firms manage on that day (today by default), by code."""
+    day = day or today()
+    contracts = ServiceContract.objects.filter(current_contract_filter(day), firm_id__in=list(firm_ids))
+    return Estate.objects.filter(pk__in=contracts.values("estate_id")).order_by("code")

@@ -312,13 +312,22 @@ def current_plates(*, estate_ids=None) -> dict:
     rows = ReleaseRow.objects.filter(release_id=release["id"])
     if estate_ids is not None:
         rows = rows.filter(estate_id__in=list(estate_ids))
+    fields = ("estate_id", "band", "score", "rank_in_group", "rank_overall", "row__points_to_next_band")
     return {
         row["estate_id"]: {
             "band": row["band"],
             "label": labels.get(row["band"], row["band"]),
             "score": row["score"],
+            "rank_in_group": row["rank_in_group"],
+            "rank_overall": row["rank_overall"],
+            "points_to_next_band": _points(row["row__points_to_next_band"]),
             "quarter": release["quarter"],
             "quarter_label": engine.quarter_label(release["quarter"]),
         }
-        for row in rows.values("estate_id", "band", "score")
+        for row in rows.values(*fields)
     }
+
+
+def _points(value) -> str | None:
+    """A JSON number read through a key lookup (1.4) as the document writes it ("1.40")."""
+    return None if value in (None, "") else str(Decimal(str(value)).quantize(Decimal("0.01")))

@@ -131,7 +131,12 @@ def test_current_plates_come_from_the_latest_release_of_the_latest_quarter(
     with django_assert_max_num_queries(4):  # three, and the site roots when not cached
         plates = current_plates(estate_ids=[e.pk for e in estates])
     assert {e.pk: plates[e.pk]["band"] for e in estates} == {e.pk: rows[e.code]["band"] for e in estates}
-    assert plates[estates[4].pk]["label"] == "蓝牌·规范" and plates[estates[4].pk]["quarter"] == "2025Q1"
+    fifth, row = plates[estates[4].pk], rows[estates[4].code]
+    assert fifth["label"] == "蓝牌·规范" and fifth["quarter"] == "2025Q1"
+    assert (fifth["rank_in_group"], fifth["points_to_next_band"]) == (
+        row["rank_in_group"],
+        row["points_to_next_band"],
+    )
     # a correction (v2) replaces the plate; an estate outside the release has none
     v2 = correct("2025Q1", estate=estates[3], month="2025-03", owner="0.0")
     changed = {r["estate_code"]: r for r in v2.document["estates"]}[estates[3].code]
