@@ -1,12 +1,14 @@
 """The site shell: home page, the public directory of estates and firms, site settings."""
 
 from django.db import models
+from django.utils.html import strip_tags
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.search import CHINESE_SEARCH_FIELDS, ChineseSearchable
 from registry import selectors
 from registry.sections import HOME, sections_for
 
@@ -71,7 +73,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ChineseSearchable, Page):
     """A plain page (about, how the rating works, field descriptions…)."""
 
     intro = models.CharField("导语", max_length=200, blank=True)
@@ -79,7 +81,11 @@ class StandardPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
     parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+    search_fields = Page.search_fields + CHINESE_SEARCH_FIELDS
     template = "portal/standard_page.html"
 
     class Meta:
         verbose_name = "普通页面"
+
+    def search_texts(self) -> list[str]:
+        return [self.intro, strip_tags(self.body)]

@@ -13,6 +13,7 @@ from portal.security import ThrottledFrontendLoginForm
 from ratings import engine
 from ratings import views as ratings_views
 from ratings.feeds import RatingsFeed
+from search import views as search_views
 
 QUARTER = rf"(?P<quarter_slug>{engine.QUARTER_SLUG_PATTERN})"
 VERSION = r"v(?P<version>[1-9][0-9]{0,3})"
@@ -20,7 +21,8 @@ VERSION = r"v(?P<version>[1-9][0-9]{0,3})"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("display/large-type/<str:mode>/", views.large_type, name="large_type"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),

@@ -1,23 +1,10 @@
-"""Plain Django views of the site shell: search and the large-type switch."""
+"""Plain Django views of the site shell: the large-type switch."""
 
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from portal.context_processors import LARGE_TYPE_COOKIE
-from registry import selectors
-
-
-@require_GET
-def search(request):
-    query = selectors.normalize_query(request.GET.get("q", ""))
-    results = selectors.search_directory(query=query)
-    return render(
-        request,
-        "portal/search.html",
-        {"query": query, "results": results, "total": len(results["estates"]) + len(results["firms"])},
-    )
 
 
 @require_GET

@@ -1,7 +1,6 @@
 """Reads of the registry for its public pages: the directory of estates and firms, one estate's or
 one firm's record. Every function runs a fixed number of queries, whatever the data size."""
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +14,6 @@ from registry.models.records import Community, Estate, Firm, Group, ServiceContr
 from registry.sections import ESTATE, FIRM, sections_for
 
 SEARCH_MAX_CHARS = 100
-SEARCH_MAX_RESULTS = 50
 
 
 def _page_model(name: str):
@@ -157,33 +155,25 @@ def firm_detail(*, firm_id: int) -> dict:
     }
 
 
-def normalize_query(raw: str) -> str:
-    return unicodedata.normalize("NFKC", raw or "").strip()[:SEARCH_MAX_CHARS]
-
-
-def search_directory(*, query: str) -> dict:
-    """Plain substring search over estates and firms (SPEC §11's Chinese search replaces it later)."""
-    if not query:
-        return {"estates": [], "firms": []}
-    estates = list(
-        _page_model("EstatePage")
-        .objects.live()
-        .filter(Q(estate__name__contains=query) | Q(estate__code__iexact=query))
-        .select_related("estate__community", "estate__group")
-        .order_by("estate__code")[:SEARCH_MAX_RESULTS]
-    )
-    firms = list(
-        _page_model("FirmPage")
-        .objects.live()
-        .filter(Q(firm__name__contains=query) | Q(firm__credit_code__iexact=query))
-        .select_related("firm")
-        .order_by("firm__credit_code")[:SEARCH_MAX_RESULTS]
-    )
-    return {"estates": estate_rows(estates), "firms": firms}
-
-
 def estates_managed(firm_ids, *, day: date | None = None):
     """The estates that these firms manage on that day (today by default), by code."""
     day = day or today()
     contracts = ServiceContract.objects.filter(current_contract_filter(day), firm_id__in=list(firm_ids))
     return Estate.objects.filter(pk__in=contracts.values("estate_id")).order_by("code")
+
+
+def estate_search_texts(estate_id: int) -> list[str]:
+    """What an estate is found by (SPEC §11): its name, code, community, street, group and the firm
+    that manages it today, and the body of its page."""
+    estate = Estate.objects.select_related("community", "street", "group").get(pk=estate_id)
+    firms = Firm.objects.filter(
+        contracts__in=ServiceContract.objects.filter(current_contract_filter(today()), estate_id=estate_id)
+    ).values_list("name", flat=True)
+    return [estate.name, estate.code, estate.community.name, estate.street.name, estate.group.name, *firms]
+
+
+def firm_search_texts(firm_id: int) -> list[str]:
+    """What a firm is found by: its name and credit code, and the estates its page lists as managed
+    today (a firm's page mentions them)."""
+    firm = Firm.objects.get(pk=firm_id)
+    return [firm.name, firm.credit_code, *estates_managed([firm_id]).values_list("name", flat=True)]

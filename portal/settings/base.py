@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "ratings",
     "disclosures",
     "cases",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

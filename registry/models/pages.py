@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core.search import CHINESE_SEARCH_FIELDS, ChineseSearchable
 from registry import selectors
 from registry.models.records import Estate, Firm
 
@@ -47,13 +48,14 @@ class EstateIndexPage(Page):
         return context
 
 
-class EstatePage(Page):
+class EstatePage(ChineseSearchable, Page):
     """One estate's public record; created and kept in step with the registry by the import."""
 
     estate = models.OneToOneField(Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="page")
     body = RichTextField("补充说明", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("estate"), FieldPanel("body")]
+    search_fields = Page.search_fields + CHINESE_SEARCH_FIELDS
     parent_page_types = ["registry.EstateIndexPage"]
     subpage_types: list[str] = []
     template = "registry/estate_page.html"
@@ -66,6 +68,12 @@ class EstatePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.estate_detail(estate_id=self.estate_id))
         return context
+
+    def search_texts(self) -> list[str]:
+        return selectors.estate_search_texts(self.estate_id)
+
+    def search_names(self) -> list[str]:
+        return [self.title, self.estate.name]
 
 
 class FirmIndexPage(Page):
@@ -96,13 +104,14 @@ class FirmIndexPage(Page):
         return context
 
 
-class FirmPage(Page):
+class FirmPage(ChineseSearchable, Page):
     """One firm's public record: the estates it manages and has managed."""
 
     firm = models.OneToOneField(Firm, verbose_name="物业企业", on_delete=models.PROTECT, related_name="page")
     body = RichTextField("企业简介", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("firm"), FieldPanel("body")]
+    search_fields = Page.search_fields + CHINESE_SEARCH_FIELDS
     parent_page_types = ["registry.FirmIndexPage"]
     subpage_types: list[str] = []
     template = "registry/firm_page.html"
@@ -115,6 +124,12 @@ class FirmPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.firm_detail(firm_id=self.firm_id))
         return context
+
+    def search_texts(self) -> list[str]:
+        return selectors.firm_search_texts(self.firm_id)
+
+    def search_names(self) -> list[str]:
+        return [self.title, self.firm.name]
 
 
 def _paginate(request, queryset):
