@@ -8,3 +8,8 @@ class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = "登记册"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from registry import firm_access
+
+        firm_access.install()

@@ -160,6 +160,7 @@ WAGTAILSEARCH_BACKENDS = {
 # Only PDFs may be uploaded as documents (SPEC §12); no SVG images.
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_SERVE_METHOD = "serve_view"  # through Django, with the permission of the disclosure
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.document_forms.DocumentForm"  # checks the content (core/uploads.py)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 

@@ -1,0 +1,30 @@
+"""Where registry and Wagtail events become disclosure actions, each a thin bridge to a service:
+
+- an estate page being made (by the registry's page sync, or by hand) gets its DisclosurePage;
+- a DisclosurePage being published (an editor's approval) makes the documents that version shows
+  public.
+"""
+
+from django.db.models.signals import post_save
+
+from wagtail.signals import page_published
+
+from disclosures.models import DisclosurePage
+from disclosures.services import disclosure_pages_ensure, disclosure_published
+from registry.models import EstatePage
+
+
+def on_estate_page_saved(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw:
+        disclosure_pages_ensure(estate_pages=EstatePage.objects.filter(pk=instance.pk))
+
+
+def on_disclosure_published(sender, instance, revision=None, **kwargs):
+    disclosure_published(page=instance, revision=revision)
+
+
+def connect() -> None:
+    post_save.connect(on_estate_page_saved, sender=EstatePage, dispatch_uid="disclosures-page-per-estate")
+    page_published.connect(
+        on_disclosure_published, sender=DisclosurePage, dispatch_uid="disclosures-published-documents"
+    )
