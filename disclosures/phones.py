@@ -18,8 +18,8 @@ PHONE_INVALID = (
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 SERVICE = re.compile(r"12\d{3}|[48]00\d{7}")
-# Area codes of two digits after the 0 (010, 020–029) are the big cities; the rest have three.
-SHORT_AREA = re.compile(r"0(10|2\d)")
+# Area codes: 010 and 020–029 for the big cities, 03xx–09xx elsewhere.
+AREA = re.compile(r"0(?:10|2\d|[3-9]\d{2})")
 LOCAL = re.compile(r"[2-9]\d{6,7}")
 SEPARATORS = re.compile(r"[\s\-—–()（）.]")
 EXTENSION = re.compile(r"(?:转|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
@@ -44,11 +44,11 @@ def phone_normalize(raw: str) -> str:
         return digits
     if international and not digits.startswith("0"):
         digits = "0" + digits  # +86 10 12345678 is 010-12345678
-    area_length = 3 if SHORT_AREA.match(digits) else 4
-    area, local = digits[:area_length], digits[area_length:]
-    if not (area.startswith("0") and area[1:] != "0" * (area_length - 1) and LOCAL.fullmatch(local)):
+    area = AREA.match(digits)
+    local = digits[area.end() :] if area else ""
+    if not (area and LOCAL.fullmatch(local)):
         raise ValidationError(PHONE_INVALID, code="invalid_phone")
-    return f"{area}-{local}" + (f"转{extension}" if extension else "")
+    return f"{area.group()}-{local}" + (f"转{extension}" if extension else "")
 
 
 def tel_href(phone: str) -> str:
