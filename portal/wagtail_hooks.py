@@ -1,5 +1,6 @@
 """The portal's admin hooks: users whose name is on kept records are deactivated, never deleted
-(portal/users.py), whether deleted one at a time or in bulk."""
+(portal/users.py), whether deleted one at a time or in bulk; and the holes in Wagtail's own views
+through which any admin user (a firm's included) could read what it may not see."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -7,6 +8,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from wagtail import hooks
+from wagtail.admin.auth import permission_denied
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.permissions import policy_registry
 
 from portal.users import DEACTIVATE_ACTION, kept_records_text, user_deactivate, user_kept_records
 
@@ -54,3 +59,40 @@ def keep_users_with_records_in_bulk(request, action_type, objects, action):
     messages.warning(request, f"以下用户署名在须长期保留的记录上，不能删除，已停用：{names}。")
     next_url = action.next_url
     return redirect(reverse("wagtailusers_users:index") if next_url == request.path else next_url)
+
+
+# --- what any admin user can see of others' things (SPEC §12: per-firm permissions on every view) --
+
+
+class _ChoosableOnly:
+    """An admin API endpoint listing only the items the user may choose. Wagtail's own lists every
+    document and image outside a view-restricted collection to anyone with admin access, so a
+    firm's user would read another firm's document titles there."""
+
+    def get_queryset(self):
+        policy = policy_registry.get_by_type(self.model)
+        choosable = policy.instances_user_has_any_permission_for(self.request.user, ["choose"])
+        return super().get_queryset().filter(pk__in=choosable.values("pk"))
+
+
+class ChoosableDocumentsAdminAPIViewSet(_ChoosableOnly, DocumentsAdminAPIViewSet):
+    pass
+
+
+class ChoosableImagesAdminAPIViewSet(_ChoosableOnly, ImagesAdminAPIViewSet):
+    pass
+
+
+@hooks.register("construct_admin_api", order=100)  # after Wagtail's own endpoints, to replace them
+def admin_api_lists_only_choosable_items(router):
+    router.register_endpoint("documents", ChoosableDocumentsAdminAPIViewSet)
+    router.register_endpoint("images", ChoosableImagesAdminAPIViewSet)
+
+
+@hooks.register("before_move_page")
+def move_confirmation_needs_the_move_permission(request, page, destination):
+    """Wagtail's move confirmation shows the page (with its draft title) before checking anything;
+    only the move itself is refused. Refuse the confirmation too."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        return permission_denied(request)
+    return None

@@ -70,3 +70,14 @@ def run_at_once(action, times: int = 2) -> list:
         thread.join()
     assert not errors, errors
     return results
+
+
+def pdf_bytes() -> bytes:
+    """A valid one-page PDF, as a person would upload it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
