@@ -9,6 +9,7 @@ from django.db import transaction
 
 from wagtail.models import Site
 
+from cases.demo import demo_cases_load
 from core.tabular import Table
 from portal.models import PortalSettings
 from portal.roles import COMMITTEE, EDITORS, FIRMS, firm_account_group_ensure, roles_ensure
@@ -101,6 +102,7 @@ def demo_load(*, stdout=None) -> None:
     _accounts(roles)
     demo_scores_load()
     demo_publication_load()
+    demo_cases_load()
     site = Site.objects.get(is_default_site=True)
     portal_settings = PortalSettings.for_site(site)
     portal_settings.organiser = portal_settings.organiser or "青榕街道办事处（演示）"

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+from cases.models import CaseIndexPage
 from ratings.models import RatingIndexPage
 from ratings.services.publication import COMMITTEE_NAME
 
@@ -26,6 +27,8 @@ SCORE_VIEW = ["view_monthlyscore", "view_hotlinemonth", "view_scheme"]
 # users reach their own appeals through ratings.permissions, never through these permissions.
 PUBLICATION_EDIT = ["view_appeal", "decide_appeal", "view_release", "submit_quarter", "open_correction"]
 PUBLICATION_VIEW = ["view_appeal", "view_release"]
+# Cases (SPEC §6): editors open calls for cases; firms add case pages under /cases/ (cases 0002).
+CASE_CALLS = ["add_casecall", "change_casecall", "delete_casecall", "view_casecall"]
 
 
 def _perms(app_label: str, codenames: list[str]) -> list[Permission]:
@@ -54,6 +57,7 @@ def roles_ensure() -> dict[str, Group]:
     editors.permissions.add(
         *admin_access, *registry_edit, *settings_edit, *score_view, *score_import, *publication_edit
     )
+    editors.permissions.add(*_perms("cases", CASE_CALLS))
     committee, _ = Group.objects.get_or_create(name=COMMITTEE)
     committee.permissions.add(*admin_access, *registry_view, *score_view, *publication_view)
     firms, _ = Group.objects.get_or_create(name=FIRMS)
@@ -63,6 +67,7 @@ def roles_ensure() -> dict[str, Group]:
 
     _editor_page_permissions(editors)
     _committee_page_permissions(committee)
+    _firm_case_permissions(firms)
     root_collection = Collection.get_first_root_node()
     for permission in Permission.objects.filter(
         content_type__app_label__in=["wagtaildocs", "wagtailimages"],
@@ -119,6 +124,16 @@ def _committee_page_permissions(committee: Group) -> None:
         content_type__app_label="wagtailcore", codename__in=["change_page", "publish_page"]
     ):
         GroupPagePermission.objects.get_or_create(group=committee, page=index, permission=permission)
+
+
+def _firm_case_permissions(firms: Group) -> None:
+    """Firms write case stories (SPEC §6): add_page on /cases/ and no other page right; which
+    cases a firm's user may then edit is decided per firm by the case page itself."""
+    index = CaseIndexPage.objects.first()
+    if index is None:
+        return
+    add_page = Permission.objects.get(content_type__app_label="wagtailcore", codename="add_page")
+    GroupPagePermission.objects.get_or_create(group=firms, page=index, permission=add_page)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cases.feeds import CasesFeed
 from portal import views
 from portal.api import api_router
 from portal.security import ThrottledFrontendLoginForm
@@ -36,6 +37,7 @@ urlpatterns = [
         rf"^ratings/{QUARTER}/{VERSION}/data\.csv$", ratings_views.release_csv, name="ratings_version_csv"
     ),
     path("feeds/ratings/", RatingsFeed(), name="ratings_feed"),
+    path("feeds/cases/", CasesFeed(), name="cases_feed"),
 ]
 
 if settings.DEBUG:

@@ -8,12 +8,13 @@ import pytest
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from cases.models import CaseIndexPage, CasePage
 from portal.models import HomePage, StandardPage
 from ratings.models import QuarterPage, RatingIndexPage
 from registry.models import EstateIndexPage, EstatePage, FirmIndexPage, FirmPage
 
-SECTIONS = (EstateIndexPage, FirmIndexPage, RatingIndexPage)
-RECORDS = (EstatePage, FirmPage, QuarterPage)
+SECTIONS = (EstateIndexPage, FirmIndexPage, RatingIndexPage, CaseIndexPage)
+RECORDS = (EstatePage, FirmPage, QuarterPage, CasePage)
 
 
 class PageTreeTests(WagtailPageTestCase):

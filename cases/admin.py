@@ -1,0 +1,64 @@
+"""The cases column in the admin (SPEC §6): calls for cases as a snippet editors manage, and the
+guards around case pages — a firm's user sees only their firm's cases, copying asks the case
+itself, and autosave never carries a workflow decision."""
+
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cases.firm_pages import hidden_case_pages
+from cases.models import CaseCall, CasePage
+
+# Hidden fields Wagtail's editor fills in for a workflow action, which its autosave re-posts.
+WORKFLOW_ACTION_FIELDS = (
+    "action-workflow-action",
+    "action-submit",
+    "action-publish",
+    "action-restart-workflow",
+    "action-cancel-workflow",
+)
+AUTOSAVE_REFUSED = "审核操作不自动保存：请点击页面底部的按钮提交或审核。"
+
+
+class CaseCallViewSet(SnippetViewSet):
+    model = CaseCall
+    icon = "mail"
+    menu_label = "案例征集"
+    menu_name = "case_calls"
+    add_to_admin_menu = True
+    menu_order = 310
+    list_display = ["theme", "deadline", "created_at"]
+    ordering = ["-deadline"]
+    search_fields = ["theme", "description"]
+
+
+def explorer_queryset(parent_page, pages, request):
+    """construct_explorer_page_queryset / construct_page_chooser_queryset: hide other firms' cases."""
+    hidden = hidden_case_pages(request.user)
+    return pages if hidden is None else pages.exclude(pk__in=hidden)
+
+
+def copy_guard(request, page):
+    """before_copy_page: the copy view asks a plain Page; ask the case itself."""
+    specific = page.specific
+    if isinstance(specific, CasePage) and not specific.permissions_for_user(request.user).can_copy():
+        messages.error(request, "只能复制本企业的案例。")
+        return redirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
+    return None
+
+
+def autosave_guard(request, page):
+    """before_edit_page: an autosave (a JSON request) of a case page that carries a workflow
+    action is refused, so a decision is taken once, by its button, never again by autosave."""
+    if request.method != "POST" or not isinstance(page.specific, CasePage):
+        return None
+    if request.accepts("text/html"):
+        return None
+    if any(request.POST.get(name) for name in WORKFLOW_ACTION_FIELDS):
+        return JsonResponse(
+            {"success": False, "error_code": "blocked_by_hook", "error_message": AUTOSAVE_REFUSED}, status=400
+        )
+    return None
