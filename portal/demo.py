@@ -11,6 +11,7 @@ from wagtail.models import Site
 
 from cases.demo import demo_cases_load
 from core.tabular import Table
+from disclosures.demo import demo_disclosures_load
 from portal.models import PortalSettings
 from portal.roles import COMMITTEE, EDITORS, FIRMS, firm_account_group_ensure, roles_ensure
 from ratings.demo import demo_publication_load, demo_scores_load
@@ -102,6 +103,7 @@ def demo_load(*, stdout=None) -> None:
     _accounts(roles)
     demo_scores_load()
     demo_publication_load()
+    demo_disclosures_load()
     demo_cases_load()
     site = Site.objects.get(is_default_site=True)
     portal_settings = PortalSettings.for_site(site)
