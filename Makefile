@@ -3,30 +3,49 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Another address or port: `make run PORT=8080` (or HOST=0.0.0.0 to be reached from the network).
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the server answers on: the demo's Site record, the sitemap, the API, share cards and
+# the demo logins are built from it (portal/settings/base.py). Only the serving targets pass it on.
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+SERVE_ENV := PORTAL_BASE_URL=$(PORTAL_BASE_URL) ALLOWED_HOSTS=$(HOST)
 
-.PHONY: run test install migrate demo serve bench lint format e2e ci clean
+.PHONY: run dev test install migrate demo static serve bench lint format e2e lighthouse ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	@echo "==> Installing into $(VENV) (first run only; a few minutes)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
 
 install: $(STAMP)
 
 migrate: install
-	$(BIN)/python manage.py migrate --no-input
+	@echo "==> Migrating the database (SQLite db.sqlite3 unless DATABASE_URL is set)"
+	@$(BIN)/python manage.py migrate --no-input --verbosity 0
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	@echo "==> Loading the demo data (invented names; loading again changes nothing)"
+	@$(SERVE_ENV) $(BIN)/python manage.py load_demo
 
-run: demo
-	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	@$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+static: install
+	@echo "==> Collecting static files into collected-static/"
+	@$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+# As residents see it: DEBUG off, so a wrong address shows the Chinese 404 page, not Django's
+# debug page; WhiteNoise serves the collected static files. `make dev` for DEBUG on.
+run: demo static
+	@$(SERVE_ENV) $(BIN)/python manage.py demo_logins
+	@echo "==> Serving $(PORTAL_BASE_URL)/ with DEBUG off (Ctrl-C stops it; make dev serves with DEBUG on)"
+	@$(SERVE_ENV) DJANGO_DEBUG=0 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+dev: demo
+	@$(SERVE_ENV) $(BIN)/python manage.py demo_logins
+	@echo "==> Serving $(PORTAL_BASE_URL)/ with DEBUG on (Ctrl-C stops it)"
+	@$(SERVE_ENV) DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n auto

@@ -13,11 +13,19 @@ NAV_SECTIONS = [
     ("/cases/", "三微案例"),
 ]
 
+# The footer's pages about the site itself (the demo makes them: portal/demo_pages.py).
+FOOTER_PAGES = [
+    ("/about/", "关于本站"),
+    ("/privacy/", "隐私政策"),
+    ("/accessibility/", "无障碍声明"),
+]
+
 
 def site_shell(request):
     """Large-type mode (a cookie, so it works without JavaScript) and the navigation."""
     return {
         "large_type": request.COOKIES.get(LARGE_TYPE_COOKIE) == "1",
         "nav_sections": selectors.nav_sections(NAV_SECTIONS, current_path=request.path),
+        "footer_links": selectors.nav_sections(FOOTER_PAGES, current_path=request.path),
         "portal_settings": SimpleLazyObject(lambda: selectors.portal_settings_for(request)),
     }

@@ -4,16 +4,17 @@ Everything is loaded through the same services the editors use, so the demo exer
 code paths; loading twice changes nothing.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-
-from wagtail.models import Site
 
 from cases.demo import demo_cases_load
 from core.tabular import Table
 from disclosures.demo import demo_disclosures_load
+from portal.demo_pages import demo_standard_pages_load
 from portal.models import PortalSettings
 from portal.roles import COMMITTEE, EDITORS, FIRMS, firm_account_group_ensure, roles_ensure
+from portal.services import site_address_sync
 from ratings.demo import demo_publication_load, demo_scores_load
 from registry.credit_code import make_code
 from registry.models import Firm
@@ -105,7 +106,8 @@ def demo_load(*, stdout=None) -> None:
     demo_publication_load()
     demo_disclosures_load()
     demo_cases_load()
-    site = Site.objects.get(is_default_site=True)
+    demo_standard_pages_load()
+    site = site_address_sync(base_url=settings.PORTAL_BASE_URL)
     portal_settings = PortalSettings.for_site(site)
     portal_settings.organiser = portal_settings.organiser or "青榕街道办事处（演示）"
     portal_settings.contact_phone = portal_settings.contact_phone or "010-0000 0000（演示）"

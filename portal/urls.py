@@ -40,10 +40,12 @@ urlpatterns = [
     path("feeds/cases/", CasesFeed(), name="cases_feed"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "PORTAL_SERVE_MEDIA", False):
+    # Uploads through Django on a developer's machine only (`make run` runs with DEBUG off).
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 # Wagtail's page serving comes last: every path above wins over a page slug. Its front-end login
 # (for pages restricted to logged-in users) is Wagtail's, with the form that explains a lockout.

@@ -38,6 +38,21 @@ def thousands(value):
     return f"{number.normalize():,f}"
 
 
+@register.filter
+def tel_href(value) -> str:
+    """A phone number as written for people → a `tel:` link a phone can dial.
+
+    "010-0000 0000（演示）" → "tel:01000000000", "+86 10 1234 5678" → "tel:+861012345678": only
+    digits stay, and a leading +. Full-width digits count as digits. Nothing to dial → "".
+    """
+    text = str(value or "").strip()
+    digits = "".join(str(int(char)) for char in text if char.isdecimal())
+    if not digits:
+        return ""
+    plus = "+" if text.startswith(("+", "＋")) else ""
+    return f"tel:{plus}{digits}"
+
+
 @register.simple_tag
 def page_range(page_obj):
     """Page numbers with ellipses (Paginator.ELLIPSIS) around the current page."""

@@ -15,6 +15,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://testserver")
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://testserver").rstrip("/")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", PORTAL_BASE_URL)
+WAGTAILAPI_BASE_URL = PORTAL_BASE_URL
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests; serve from the finders
 WHITENOISE_USE_FINDERS = True

@@ -102,7 +102,7 @@ def test_footer_shows_only_the_filled_settings(client, registry):
     footer = re.search(r'<footer class="site-footer">.*?</footer>', html(client.get("/")), re.S).group(0)
 
     assert "<dt>主办单位</dt><dd>东风街道办事处</dd>" in footer
-    assert 'href="tel:010-88881234">010-8888 1234</a>' in footer
+    assert 'href="tel:01088881234">010-8888 1234</a>' in footer
     assert "京ICP备00000000号-1" in footer
     assert "网站标识码：1100000001" in footer
     assert "<dt>地址</dt>" not in footer and "公安机关备案号" not in footer and "电子邮箱" not in footer

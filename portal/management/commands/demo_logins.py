@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -13,7 +14,7 @@ class Command(BaseCommand):
             return
         self.stdout.write("")
         self.stdout.write(
-            f"阳光物业 · 演示账号（密码都是 {DEMO_PASSWORD}）  后台：http://127.0.0.1:8000/admin/"
+            f"阳光物业 · 演示账号（密码都是 {DEMO_PASSWORD}）  后台：{settings.PORTAL_BASE_URL}/admin/"
         )
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<15} {role}")
