@@ -1,9 +1,17 @@
 """The rating sections of the registry's estate and firm pages (registry.sections): the plate and
 why it has its colour under the estate's name, the scores, plate history and hotline trend below,
-a firm's bands and list entries, and the latest quarter's plates and lists on the home page."""
+a firm's bands and list entries, the latest quarter's plates and lists on the home page, and each estate's plate in the directory
+(a column and a filter by band)."""
 
-from ratings.selectors import estate_ratings, firm_ratings, home_ratings
-from registry.sections import ESTATE, FIRM, HOME, section_register
+from ratings.selectors import (
+    current_plates,
+    estate_pages_with_plate,
+    estate_ratings,
+    firm_ratings,
+    home_ratings,
+    plate_choices,
+)
+from registry.sections import ESTATE, FIRM, HOME, DirectoryFacet, directory_facet_register, section_register
 
 
 def sections_register() -> None:
@@ -27,4 +35,14 @@ def sections_register() -> None:
         name="ratings",
         context=lambda _: {"home_ratings": home_ratings()},
         templates={"main": "ratings/includes/home_ratings.html"},
+    )
+    directory_facet_register(
+        DirectoryFacet(
+            name="band",
+            label="挂牌",
+            values=lambda estate_ids: current_plates(estate_ids=estate_ids),
+            template="ratings/includes/directory_plate.html",
+            choices=plate_choices,
+            filter=estate_pages_with_plate,
+        )
     )

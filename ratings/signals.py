@@ -9,14 +9,17 @@
   first; these receivers are the floor under every other path).
 """
 
-from django.db.models.signals import pre_delete, pre_save
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_save, pre_delete, pre_save
 
 from wagtail.models import Page
-from wagtail.signals import page_published, task_submitted
+from wagtail.signals import page_published, page_unpublished, task_submitted
 
 from core.errors import PageProtected
-from ratings.models import QuarterPage
+from ratings.models import QuarterPage, Release
 from ratings.selectors import page_protection_reason
+from ratings.selectors.common import LATEST_RELEASE_KEY
 from ratings.services.publication import publication_approver, release_publish
 from ratings.services.quarters import quarter_freeze
 from registry.models import EstatePage
@@ -49,8 +52,19 @@ def refuse_protected_page_unpublish(sender, instance, update_fields=None, **kwar
         raise PageProtected(reason)
 
 
+def forget_latest_release(sender, **kwargs):
+    """A new release, or a quarter page going offline, changes the current plates: forgotten now,
+    and again once committed (a reader in between may have cached the old one)."""
+    cache.delete(LATEST_RELEASE_KEY)
+    transaction.on_commit(lambda: cache.delete(LATEST_RELEASE_KEY))
+
+
 def connect() -> None:
     pre_delete.connect(refuse_protected_page_delete, dispatch_uid="ratings-protect-page-delete")
     pre_save.connect(refuse_protected_page_unpublish, dispatch_uid="ratings-protect-page-unpublish")
     task_submitted.connect(on_task_submitted, dispatch_uid="ratings-freeze-on-submit")
     page_published.connect(on_page_published, sender=QuarterPage, dispatch_uid="ratings-release-on-publish")
+    post_save.connect(forget_latest_release, sender=Release, dispatch_uid="ratings-latest-release-made")
+    page_unpublished.connect(
+        forget_latest_release, sender=QuarterPage, dispatch_uid="ratings-latest-release-off"
+    )

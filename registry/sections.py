@@ -1,6 +1,7 @@
 """Sections that the domain apps add to the registry's pages and to the home page (SPEC §7: the
 estate page shows the plate, the scores, disclosures, cases …; the firm page its bands and lists;
-the home page the quarter at a glance).
+the home page the quarter at a glance), and facets they add to the estate directory (a column of
+each estate's current plate and a filter by band).
 
 The registry sits below those apps and never imports them: each app registers, when it is ready,
 one function that reads what its sections need for an estate or a firm, and the templates that
@@ -42,3 +43,34 @@ def sections_for(kind: str, obj=None) -> dict[str, list[tuple[str, dict]]]:
         for slot, template in section.templates.items():
             slots.setdefault(slot, []).append((template, context))
     return slots
+
+
+@dataclass(frozen=True)
+class DirectoryFacet:
+    """A column of the estate directory and, when `choices` is given, a filter over it.
+
+    - `values(estate_ids)` → {estate id: value} for the rows of one page of the directory;
+    - `template` renders one cell, with `value` in its context (None when an estate has none);
+    - `choices()` → [(value, label)] of the filter, and `filter(queryset, value)` narrows the
+      directory's EstatePage queryset to the estates with that value.
+    Each function runs a fixed number of queries, whatever the number of estates."""
+
+    name: str
+    label: str
+    values: Callable[[list[int]], dict]
+    template: str
+    choices: Callable[[], list[tuple[str, str]]] | None = None
+    filter: Callable[[object, str], object] | None = None
+    order: int = 100
+
+
+_facets: dict[str, DirectoryFacet] = {}
+
+
+def directory_facet_register(facet: DirectoryFacet) -> None:
+    """Add (or replace, by name) a facet of the estate directory."""
+    _facets[facet.name] = facet
+
+
+def directory_facets() -> list[DirectoryFacet]:
+    return sorted(_facets.values(), key=lambda f: (f.order, f.name))

@@ -1,7 +1,7 @@
 """Reads of the registry for its public pages: the directory of estates and firms, one estate's or
 one firm's record. Every function runs a fixed number of queries, whatever the data size."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import django_filters
@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from registry.models.records import Community, Estate, Firm, Group, ServiceContract, Street
-from registry.sections import ESTATE, FIRM, sections_for
+from registry.sections import ESTATE, FIRM, directory_facets, sections_for
 
 SEARCH_MAX_CHARS = 100
 
@@ -68,6 +68,8 @@ class EstateDirectoryFilter(django_filters.FilterSet):
 
 
 def estate_directory_filter(*, data, index_page) -> EstateDirectoryFilter:
+    """The directory's filters: street, community, group, name, and one per facet that the domain
+    apps add (registry.sections: a filter by band, from ratings)."""
     queryset = (
         _page_model("EstatePage")
         .objects.live()
@@ -75,7 +77,16 @@ def estate_directory_filter(*, data, index_page) -> EstateDirectoryFilter:
         .select_related("estate__street", "estate__community", "estate__group")
         .order_by("estate__code")
     )
-    return EstateDirectoryFilter(data=data or None, queryset=queryset)
+    filterset = EstateDirectoryFilter(data=data or None, queryset=queryset)
+    for facet in directory_facets():
+        if facet.choices is not None:
+            filterset.filters[facet.name] = django_filters.ChoiceFilter(
+                label=facet.label,
+                choices=facet.choices(),
+                empty_label=f"全部{facet.label}",
+                method=lambda queryset, name, value, facet=facet: facet.filter(queryset, value),
+            )
+    return filterset
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ class EstateRow:
     page: object
     estate: Estate
     contract: ServiceContract | None
+    facets: list = field(default_factory=list)  # (label, template, value) per directory facet
 
 
 def current_contracts_by_estate(estate_ids, *, day: date | None = None) -> dict[int, ServiceContract]:
@@ -97,8 +109,18 @@ def current_contracts_by_estate(estate_ids, *, day: date | None = None) -> dict[
 
 def estate_rows(pages) -> list[EstateRow]:
     pages = list(pages)
-    contracts = current_contracts_by_estate(p.estate_id for p in pages)
-    return [EstateRow(page=p, estate=p.estate, contract=contracts.get(p.estate_id)) for p in pages]
+    ids = [p.estate_id for p in pages]
+    contracts = current_contracts_by_estate(ids)
+    facets = [(facet, facet.values(ids)) for facet in directory_facets()]
+    return [
+        EstateRow(
+            page=p,
+            estate=p.estate,
+            contract=contracts.get(p.estate_id),
+            facets=[(facet.label, facet.template, values.get(p.estate_id)) for facet, values in facets],
+        )
+        for p in pages
+    ]
 
 
 def estate_detail(*, estate_id: int) -> dict:

@@ -13,7 +13,14 @@ downloads, and elsewhere only the parts a page needs are read through JSON key l
 # The public API, split by page: quarters (index, table, preview), plates, downloads (data and
 # feed), directory (estate, firm and home sections); common holds shared constants and helpers.
 from .common import DATA_FIELDS, MONTH_FIELDS, NO_SCORE, page_path, release_title
-from .directory import current_plates, estate_ratings, firm_ratings, home_ratings
+from .directory import (
+    current_plates,
+    estate_pages_with_plate,
+    estate_ratings,
+    firm_ratings,
+    home_ratings,
+    plate_choices,
+)
 from .downloads import feed_releases, release_for_download
 from .inputs import previous_grades, quarter_inputs
 from .locks import (
@@ -37,6 +44,7 @@ __all__ = [
     "DATA_FIELDS",
     "appeal_window_start",
     "current_plates",
+    "estate_pages_with_plate",
     "appealable_scores",
     "frozen_computation",
     "month_results_attach",
@@ -55,6 +63,7 @@ __all__ = [
     "feed_releases",
     "firm_ratings",
     "home_ratings",
+    "plate_choices",
     "page_path",
     "plate_context",
     "published_quarters",

@@ -6,12 +6,13 @@ import datetime as dt
 from collections import Counter
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count
 
 from wagtail.models import Site
 
 from ratings import engine
-from ratings.models.publication import ReleaseRow
+from ratings.models.publication import Release, ReleaseRow
 from registry.models import Firm
 
 PAGE_SIZE = 50
@@ -140,6 +141,27 @@ def _live_quarter_paths(index_page=None) -> dict[str, str]:
     if index_page is not None:
         pages = pages.child_of(index_page)
     return {q: page_path(url_path) for q, url_path in pages.values_list("quarter", "url_path")}
+
+
+LATEST_RELEASE_KEY = "ratings:latest-release"
+LATEST_RELEASE_SECONDS = 300
+
+
+def latest_release() -> dict | None:
+    """The newest version of the newest released quarter whose page is live — what "the current
+    plate" means — as {"id", "quarter", "version", "published_at", "scheme"}: one query, cached
+    and cleared when a release is made or a quarter page goes offline (ratings.signals)."""
+    value = cache.get(LATEST_RELEASE_KEY)
+    if value is None:
+        row = (
+            Release.objects.filter(quarter__in=quarter_pages().live().values("quarter"))
+            .order_by("-quarter", "-version")
+            .values("id", "quarter", "version", "published_at", "document__scheme")
+            .first()
+        )
+        value = {**row, "scheme": row.pop("document__scheme")} if row else {}
+        cache.set(LATEST_RELEASE_KEY, value, LATEST_RELEASE_SECONDS)
+    return value or None
 
 
 def _band_counts(release_ids) -> dict[int, Counter]:

@@ -18,7 +18,9 @@ from ratings.selectors.common import (
     _list_entries,
     _live_quarter_paths,
     band_labels,
+    band_order,
     band_summary,
+    latest_release,
     page_path,
 )
 from registry.models import Firm
@@ -297,18 +299,13 @@ def home_ratings() -> dict | None:
 
 def current_plates(*, estate_ids=None) -> dict:
     """{estate id: plate} of the latest released quarter (its latest version), for lists that set
-    many estates side by side (the fee comparison, the directory): three queries (four with the
-    site roots uncached), whatever the number of estates. An estate missing from that release has no entry (no current plate)."""
-    paths = _live_quarter_paths()
-    release = (
-        Release.objects.filter(quarter__in=list(paths))
-        .order_by("-quarter", "-version")
-        .values("id", "quarter", "version", "document__scheme")
-        .first()
-    )
+    many estates side by side (the fee comparison, the directory, search): one query, and the
+    latest release (cached), whatever the number of estates. An estate missing from that release
+    has no entry (no current plate)."""
+    release = latest_release()
     if release is None:
         return {}
-    labels = band_labels(release["document__scheme"])
+    labels = band_labels(release["scheme"])
     rows = ReleaseRow.objects.filter(release_id=release["id"])
     if estate_ids is not None:
         rows = rows.filter(estate_id__in=list(estate_ids))
@@ -331,3 +328,24 @@ def current_plates(*, estate_ids=None) -> dict:
 def _points(value) -> str | None:
     """A JSON number read through a key lookup (1.4) as the document writes it ("1.40")."""
     return None if value in (None, "") else str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+NO_PLATE = "none"
+
+
+def plate_choices() -> list[tuple[str, str]]:
+    """The directory's band filter: the bands of the latest release's scheme, then 暂无挂牌."""
+    release = latest_release()
+    if release is None:
+        return []
+    labels = band_labels(release["scheme"])
+    return [(code, labels[code]) for code in band_order(release["scheme"])] + [(NO_PLATE, "暂无挂牌")]
+
+
+def estate_pages_with_plate(queryset, band: str):
+    """EstatePages whose estate holds `band` in the latest release (or none, for NO_PLATE)."""
+    release = latest_release()
+    rows = ReleaseRow.objects.filter(release_id=release["id"]) if release else ReleaseRow.objects.none()
+    if band == NO_PLATE:
+        return queryset.exclude(estate_id__in=rows.values("estate_id"))
+    return queryset.filter(estate_id__in=rows.filter(band=band).values("estate_id"))
