@@ -28,10 +28,14 @@ group acts on firm-owned pages only as that firm, whatever else they hold.
 `install()` (called by RegistryConfig.ready) puts `FirmAwarePagePermissionPolicy` in place of
 Wagtail's page policy, so the explorer, the page listings and search, the dashboard and the admin
 API list exactly these pages for a firm's user, and scopes the page chooser the same way.
+`FirmScopedAdminMiddleware` closes what no Wagtail hook reaches: the explorer would open any page
+below the user's explorable root (showing its draft title and status), and the page types report
+names the last edited page of every type.
 """
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from wagtail import hooks
@@ -220,3 +224,36 @@ def install() -> None:
     """Put the firm-aware page policy in place and scope the page chooser (RegistryConfig.ready)."""
     register_permission_policy(AbstractPage, FirmAwarePagePermissionPolicy())
     hooks.register("construct_page_chooser_queryset", _scope_page_chooser)
+
+
+# Admin views that would show a firm's user pages outside its own: the explorer of a page (refused
+# unless the page is one it may explore) and reports over every page (refused outright).
+EXPLORER_VIEWS = {"wagtailadmin_explore", "wagtailadmin_explore_results"}
+ALL_PAGES_VIEWS = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
+
+
+class FirmScopedAdminMiddleware:
+    """For a firm's user: the explorer opens only pages in `explorable_instances`, and the reports
+    over every page are refused (settings.MIDDLEWARE, after authentication)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name not in EXPLORER_VIEWS and name not in ALL_PAGES_VIEWS:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user_is_firm_scoped(user):
+            return None
+        if name in ALL_PAGES_VIEWS:
+            raise PermissionDenied
+        parent_id = view_kwargs.get("parent_page_id")
+        policy = FirmAwarePagePermissionPolicy()
+        if parent_id is not None and not policy.explorable_instances(user).filter(pk=parent_id).exists():
+            raise PermissionDenied
+        return None

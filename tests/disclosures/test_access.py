@@ -215,3 +215,24 @@ def test_a_firm_without_contracts_today_sees_no_disclosure(world, client):
     firmless = make_user("nobody")
     client.force_login(firmless)
     assert refused(client.get(edit_url(world.page_a)))
+
+
+def test_the_explorer_opens_for_a_firm_only_the_pages_above_and_at_its_own(world, client):
+    client.force_login(world.user_a)
+    own_estate_page = world.page_a.get_parent()
+    assert client.get(reverse("wagtailadmin_explore", args=[own_estate_page.pk])).status_code == 200
+    assert (
+        client.get(reverse("wagtailadmin_explore", args=[own_estate_page.get_parent().pk])).status_code == 200
+    )
+    for page in (world.page_b, world.page_b.get_parent()):
+        for name in ("wagtailadmin_explore", "wagtailadmin_explore_results"):
+            response = client.get(reverse(name, args=[page.pk]))
+            assert refused(response), (name, page, response.status_code)
+            assert world.page_b.title not in response.content.decode()
+
+
+def test_the_page_types_report_is_not_for_firms(world, client):
+    client.force_login(world.user_a)
+    assert refused(client.get(reverse("wagtailadmin_reports:page_types_usage")))
+    client.force_login(world.editor)
+    assert client.get(reverse("wagtailadmin_reports:page_types_usage")).status_code == 200
