@@ -1,8 +1,11 @@
-"""The admin form of a disclosure: checks that span its inline rows."""
+"""The admin form of a disclosure: checks that span its inline rows, or need the user."""
 
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.documents import get_document_model
+from wagtail.permissions import policy_registry
 
 ONE_PROPERTY_FEE = "只能有一个收费项目标记为物业服务费（按 元/㎡·月 计）。"
+NOT_YOURS = "只能选择本企业上传的文件作为附件。"
 
 
 class DisclosurePageForm(WagtailAdminPageForm):
@@ -17,4 +20,20 @@ class DisclosurePageForm(WagtailAdminPageForm):
             ]
             if len(flagged) > 1:
                 self.add_error(None, ONE_PROPERTY_FEE)
+        self._attachments_check()
         return cleaned_data
+
+    def _attachments_check(self) -> None:
+        """An attachment is a document the user may choose (a firm's user: its own collection), not
+        any document id posted by hand."""
+        statements = self.formsets.get("revenue_statements")
+        if statements is None or self.for_user is None or not statements.is_valid():
+            return
+        policy = policy_registry.get_by_type(get_document_model())
+        for form in statements.forms:
+            document = form.cleaned_data.get("attachment")
+            if document is None or form.cleaned_data.get("DELETE"):
+                continue
+            if not policy.user_has_any_permission_for_instance(self.for_user, ["choose"], document):
+                self.add_error(None, NOT_YOURS)
+                return

@@ -342,12 +342,15 @@ class ComplaintChannel(Orderable):
 
 
 class PublishedDocument(models.Model):
-    """A document that an approved version of a disclosure shows: served to anyone from then on,
-    as the versions that show it stay readable (SPEC §5). Written by `disclosure_published`."""
+    """A document, with the exact content (file hash) that an approved version of a disclosure shows:
+    served to anyone while its file is still that content, as the versions that show it stay
+    readable (SPEC §5). A file replaced after the approval is not public until approved again.
+    Written by `disclosure_published`."""
 
-    document = models.OneToOneField(
+    document = models.ForeignKey(
         "wagtaildocs.Document", verbose_name="文件", on_delete=models.CASCADE, related_name="+"
     )
+    file_hash = models.CharField("文件摘要（SHA-1）", max_length=40)
     page = models.ForeignKey(
         DisclosurePage, verbose_name="信息公开", on_delete=models.CASCADE, related_name="+"
     )
@@ -356,6 +359,9 @@ class PublishedDocument(models.Model):
     class Meta:
         verbose_name = "已公开文件"
         verbose_name_plural = "已公开文件"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "file_hash"], name="published_document_content_once")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.document_id} · {self.page_id}"
+        return f"{self.document_id} · {self.file_hash[:8]}"

@@ -11,6 +11,7 @@
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from wagtail.documents import get_document_model
 from wagtail.log_actions import log
 from wagtail.models import Collection, GroupCollectionPermission, Workflow, WorkflowPage
 
@@ -90,7 +91,11 @@ def firm_collection_ensure(*, firm) -> Collection:
 
 
 def disclosure_published(*, page, revision) -> None:
-    """Record the documents an approved version shows: they are served to anyone from now on."""
+    """Record the documents an approved version shows, with their content as approved: that
+    content is served to anyone from now on."""
     shown = revision.as_object() if revision is not None else page
-    for document_id in {s.attachment_id for s in shown.revenue_statements.all() if s.attachment_id}:
-        PublishedDocument.objects.get_or_create(document_id=document_id, defaults={"page": page})
+    ids = {s.attachment_id for s in shown.revenue_statements.all() if s.attachment_id}
+    for document in get_document_model().objects.filter(pk__in=ids):
+        PublishedDocument.objects.get_or_create(
+            document=document, file_hash=document.get_file_hash(), defaults={"page": page}
+        )

@@ -143,3 +143,51 @@ def test_an_attachment_must_be_a_pdf_by_content(world, collections, client):
         edit_url(world.page_a), edit_form(statements=[{**statement(), "attachment": fake.pk}])
     )
     assert response.status_code == 200 and "不接受 HTML 或 SVG" in response.content.decode()
+
+
+def test_a_published_file_replaced_later_is_not_public_until_approved_again(world, collections, client):
+    document = Document.objects.create(
+        title="收支明细", collection=collections[0], file=ContentFile(pdf_bytes(), "replaced.pdf")
+    )
+    decide(
+        client,
+        world,
+        submit(client, world, statements=[{**statement(), "attachment": document.pk}]),
+        "approve",
+    )
+    client.force_login(world.user_a)
+    other_pdf = PdfWriter()
+    other_pdf.add_blank_page(width=300, height=300)
+    out = io.BytesIO()
+    other_pdf.write(out)
+    response = client.post(
+        reverse("wagtaildocs:edit", args=[document.pk]),
+        {
+            "title": "收支明细",
+            "collection": collections[0].pk,
+            "file": SimpleUploadedFile("new.pdf", out.getvalue()),
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    document.refresh_from_db()
+    assert client.get(document.url).status_code == 404
+    decide(
+        client,
+        world,
+        submit(client, world, statements=[{**statement(), "attachment": document.pk}]),
+        "approve",
+    )
+    client.logout()
+    assert client.get(document.url).status_code == 200
+
+
+def test_a_firm_cannot_attach_another_firms_document(world, collections, client):
+    theirs = Document.objects.create(
+        title="乙方收支", collection=collections[1], file=ContentFile(pdf_bytes(), "b.pdf")
+    )
+    client.force_login(world.user_a)
+    response = client.post(
+        edit_url(world.page_a), edit_form(statements=[{**statement(), "attachment": theirs.pk}])
+    )
+    assert response.status_code == 200 and "只能选择本企业上传的文件作为附件" in response.content.decode()
