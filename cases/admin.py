@@ -1,6 +1,6 @@
 """The cases column in the admin (SPEC §6): calls for cases as a snippet editors manage, and the
-guards around case pages — a firm's user sees only their firm's cases, copying asks the case
-itself, and autosave never carries a workflow decision."""
+guards around case pages: copying asks the case itself, and autosave never carries a workflow
+decision. Which cases a firm's user lists and reaches is registry.firm_access's rule."""
 
 from django.contrib import messages
 from django.http import JsonResponse
@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cases.firm_pages import hidden_case_pages
 from cases.models import CaseCall, CasePage
 
 # Hidden fields Wagtail's editor fills in for a workflow action, which its autosave re-posts.
@@ -35,17 +34,12 @@ class CaseCallViewSet(SnippetViewSet):
     search_fields = ["theme", "description"]
 
 
-def explorer_queryset(parent_page, pages, request):
-    """construct_explorer_page_queryset / construct_page_chooser_queryset: hide other firms' cases."""
-    hidden = hidden_case_pages(request.user)
-    return pages if hidden is None else pages.exclude(pk__in=hidden)
-
-
 def copy_guard(request, page):
-    """before_copy_page: the copy view asks a plain Page; ask the case itself."""
+    """before_copy_page: the copy view asks a plain Page (Wagtail's own tester, under which a page's
+    owner may copy it); ask the case itself, whose answer for a firm's user is no."""
     specific = page.specific
     if isinstance(specific, CasePage) and not specific.permissions_for_user(request.user).can_copy():
-        messages.error(request, "只能复制本企业的案例。")
+        messages.error(request, "物业企业不能复制案例，请新建。")
         return redirect(reverse("wagtailadmin_explore", args=[page.get_parent().pk]))
     return None
 

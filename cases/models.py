@@ -24,7 +24,7 @@ from wagtail.search import index
 
 from cases import selectors
 from cases.blocks import CaseBodyBlock
-from cases.firm_pages import FirmCasePermissionTester
+from registry.firm_access import FirmOwnedPage
 from registry.models import Estate, Firm, ServiceContract
 from registry.permissions import user_firm_ids, user_is_firm_scoped
 
@@ -120,8 +120,12 @@ class CasePageForm(WagtailAdminPageForm):
         return firm
 
 
-class CasePage(Page):
-    """One case story, written by a firm and public once an editor approves it (SPEC §6)."""
+class CasePage(FirmOwnedPage, Page):
+    """One case story, written by a firm and public once an editor approves it (SPEC §6).
+
+    A firm-owned page (registry.firm_access): the users of the case's firm edit and submit it;
+    other firms' users neither see nor reach it in the admin; only editors publish it.
+    """
 
     category = models.CharField("类别", max_length=20, choices=CaseCategory.choices)
     firm = models.ForeignKey(Firm, verbose_name="物业企业", on_delete=models.PROTECT, related_name="cases")
@@ -208,13 +212,14 @@ class CasePage(Page):
         context.update(selectors.case_detail(page=self))
         return context
 
-    def permissions_for_user(self, user):
-        # A firm's user reaches only the cases of their own firm (SPEC §6, §12).
-        return FirmCasePermissionTester(user, self)
+    # --- registry.firm_access.FirmOwnedPage: a case belongs to its firm, whatever the day -------
 
-    def owner_firm_ids(self, on: dt.date | None = None) -> frozenset[int]:
-        """The firms whose users may write this case: the case's own firm, whatever the day."""
+    def owner_firm_ids(self, *, on: dt.date) -> frozenset[int]:
         return frozenset({self.firm_id}) if self.firm_id else frozenset()
+
+    @classmethod
+    def firm_owned_pages(cls, firm_ids, *, on: dt.date):
+        return cls.objects.filter(firm_id__in=list(firm_ids))
 
 
 class CaseIssueIndexPage(Page):

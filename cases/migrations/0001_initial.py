@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import modelcluster.contrib.taggit
 import modelcluster.fields
+import registry.firm_access
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -279,7 +280,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "三微案例",
                 "verbose_name_plural": "三微案例",
             },
-            bases=("wagtailcore.page",),
+            bases=(registry.firm_access.FirmOwnedPage, "wagtailcore.page"),
         ),
         migrations.CreateModel(
             name="CaseTag",

@@ -63,6 +63,11 @@ def test_firm_a_does_not_see_firm_bs_cases_in_the_admin_listing(world, client, d
     body = response.content.decode()
     assert own.title in body
     assert "乙方的草稿案例" not in body
+    found = client.get(reverse("wagtailadmin_pages:search"), {"q": "乙方的草稿案例"}).content.decode()
+    assert reverse("wagtailadmin_pages:edit", args=[draft_b.pk]) not in found
+    client.force_login(world.editor)  # the same search finds it for an editor: not vacuous
+    found = client.get(reverse("wagtailadmin_pages:search"), {"q": "乙方的草稿案例"}).content.decode()
+    assert reverse("wagtailadmin_pages:edit", args=[draft_b.pk]) in found
 
 
 def test_firm_a_cannot_write_a_case_in_firm_bs_name(world, client):
