@@ -9,8 +9,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -30,9 +31,15 @@ from core.errors import ActionRefused
 from ratings import engine, selectors
 from ratings.admin.common import breadcrumbs
 from ratings.admin.scores import MonthlyScoreInspectView
-from ratings.models import Appeal, MonthlyScore, Scheme
+from ratings.models import Appeal, AppealEvidence, MonthlyScore, Scheme
 from ratings.models.scheme import SchemeCriterion
-from ratings.services.appeals import appeal_deadline, appeal_decide, appeal_submit
+from ratings.services.appeals import (
+    APPEAL_EVIDENCE_MAX_FILES,
+    appeal_deadline,
+    appeal_decide,
+    appeal_evidence_check,
+    appeal_submit,
+)
 from registry.permissions import user_firm_ids, user_is_firm_scoped
 
 
@@ -253,6 +260,7 @@ class AppealInspectView(generic.InspectView):
             can_open_correction=user.has_perm("ratings.open_correction") and not user_is_firm_scoped(user),
             score_url=self._score_url(),
             index_url=reverse(self.index_url_name),
+            evidence=self.object.evidence.all(),
         )
         return context
 
@@ -318,6 +326,22 @@ class AppealDecideView(AppealInspectView):
 # --- appeals: filing by a firm --------------------------------------------------------------------
 
 
+class MultiplePDFInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePDFField(forms.FileField):
+    """Several files in one input; each is checked by `appeal_evidence_check` (PDF by content)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiplePDFInput(attrs={"accept": "application/pdf,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultiplePDFField, self).clean(item, initial) for item in items if item]
+
+
 class AppealCreateForm(forms.Form):
     score = forms.ModelChoiceField(
         label="被申诉的月度得分",
@@ -331,9 +355,16 @@ class AppealCreateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="请写明哪一项得分有误、依据是什么（至少 5 个字）",
     )
+    evidence = MultiplePDFField(label="证据材料", required=False)
 
     def __init__(self, *args, user, now=None, **kwargs):
         super().__init__(*args, **kwargs)
+        cap = settings.WAGTAILDOCS_MAX_UPLOAD_SIZE
+        self.fields["evidence"].help_text = (
+            f"可选。最多 {APPEAL_EVIDENCE_MAX_FILES} 个 PDF 文件"
+            + (f"，每个不超过 {filesizeformat(cap)}" if cap else "")
+            + "；只有企业本身、编辑和考评委员会能看到"
+        )
         now = now or timezone.now()
         days = settings.PORTAL_APPEAL_WINDOW_DAYS
         own = MonthlyScore.objects.filter(firm_id__in=user_firm_ids(user)).select_related("estate")
@@ -364,6 +395,14 @@ class AppealCreateForm(forms.Form):
             criteria = {code: name for code, name, _ in _criteria_of(timezone.localdate().isoformat()[:7])}
         self.fields["criterion"].choices = [("", "整月得分")] + list(criteria.items())
         self.offered = len(open_scores)
+
+    def clean_evidence(self):
+        files = self.cleaned_data.get("evidence") or []
+        try:
+            appeal_evidence_check(files)
+        except ActionRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return files
 
     @staticmethod
     def _label(score, pending) -> str:
@@ -398,7 +437,7 @@ class AppealCreateView(WagtailAdminTemplateMixin, View):
         return self.render(AppealCreateForm(user=request.user, initial={"score": request.GET.get("score")}))
 
     def post(self, request):
-        form = AppealCreateForm(request.POST, user=request.user)
+        form = AppealCreateForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
                 appeal = appeal_submit(
@@ -406,6 +445,7 @@ class AppealCreateView(WagtailAdminTemplateMixin, View):
                     score=form.cleaned_data["score"],
                     reason=form.cleaned_data["reason"],
                     criterion=form.cleaned_data["criterion"],
+                    evidence=form.cleaned_data["evidence"],
                 )
             except ActionRefused as exc:
                 form.add_error(None, str(exc))
@@ -416,6 +456,30 @@ class AppealCreateView(WagtailAdminTemplateMixin, View):
                 )
                 return redirect(self.inspect_url_name, appeal.pk)
         return self.render(form)
+
+
+class AppealEvidenceView(View):
+    """One evidence file, to the users who may see its appeal (the firm that filed it, editors, the
+    committee); to anyone else it does not exist. Always a download, never rendered in the page."""
+
+    def get(self, request, pk):
+        try:
+            evidence = AppealEvidence.objects.select_related("appeal").get(pk=pk)
+        except AppealEvidence.DoesNotExist:
+            raise Http404 from None
+        if not _appeal_policy().user_has_permission_for_instance(request.user, "view", evidence.appeal):
+            raise Http404
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=True, filename=evidence.original_name, content_type="application/pdf"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class AppealViewSet(ModelViewSet):
@@ -443,6 +507,7 @@ class AppealViewSet(ModelViewSet):
             path("new/", self.add_view, name="add"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("decide/<int:pk>/", self.decide_view, name="decide"),
+            path("evidence/<int:pk>/", AppealEvidenceView.as_view(), name="evidence"),
         ]
 
     def get_common_view_kwargs(self, **kwargs):

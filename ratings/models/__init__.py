@@ -1,10 +1,11 @@
 from .pages import QuarterPage, RatingIndexPage
-from .publication import Appeal, AppendOnlyError, Correction, Release, ReleaseRow
+from .publication import Appeal, AppealEvidence, AppendOnlyError, Correction, Release, ReleaseRow
 from .scheme import Scheme, SchemeBand, SchemeCriterion
 from .scores import HotlineMonth, ImportBatch, MonthlyScore, QuarterComputation, QuarterGrade
 
 __all__ = [
     "Appeal",
+    "AppealEvidence",
     "AppendOnlyError",
     "Correction",
     "Release",

@@ -1,7 +1,10 @@
 """Publication (SPEC §4): append-only releases, corrections and appeals."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ratings.models.scores import MonthlyScore
 from registry.models import Estate, Firm
@@ -185,3 +188,35 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score} 申诉（{self.get_status_display()}）"
+
+
+def private_storage():
+    """Files no web server hands out: STORAGES["private"] lives outside MEDIA_ROOT, so a file is
+    reached only through a view that checks who asks (appeal evidence: ratings.admin.appeals)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def evidence_path(instance, filename) -> str:
+    # The stored name is ours, not the uploader's: the uploader's name is kept apart for display.
+    return f"appeals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class AppealEvidence(models.Model):
+    """A PDF a firm attaches to its appeal (SPEC §4): checked by content when filed (core.uploads),
+    seen by the firm that filed it, editors and the committee, and never public."""
+
+    appeal = models.ForeignKey(Appeal, verbose_name="申诉", on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField("文件", upload_to=evidence_path, storage=private_storage, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "申诉证据"
+        verbose_name_plural = "申诉证据"
+
+    def __str__(self) -> str:
+        return self.original_name

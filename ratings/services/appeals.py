@@ -7,6 +7,7 @@ score, so the lock on released quarters and the audit trail apply to appeals too
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,8 +15,9 @@ from wagtail.log_actions import log
 
 from core.errors import ActionRefused, RowProblem
 from core.importing import parse_decimal
+from core.uploads import pdf_validate
 from ratings import engine, selectors
-from ratings.models import Appeal, MonthlyScore, Scheme
+from ratings.models import Appeal, AppealEvidence, MonthlyScore, Scheme
 from registry.models import Firm
 
 
@@ -30,10 +32,31 @@ def appeal_deadline(score: MonthlyScore):
     return score.imported_at + timedelta(days=settings.PORTAL_APPEAL_WINDOW_DAYS)
 
 
+# A firm may attach up to this many PDFs to an appeal (SPEC §4, issue 10: evidence under the rules
+# of documents: PDF by content, size-capped).
+APPEAL_EVIDENCE_MAX_FILES = 5
+
+
+def appeal_evidence_check(files) -> None:
+    """Refuse the evidence unless it is at most APPEAL_EVIDENCE_MAX_FILES PDFs, each one a PDF by its
+    content and within the size cap (core.uploads.pdf_validate); the message names the file."""
+    if len(files) > APPEAL_EVIDENCE_MAX_FILES:
+        raise ActionRefused(f"最多上传 {APPEAL_EVIDENCE_MAX_FILES} 个证据文件（收到 {len(files)} 个）")
+    for file in files:
+        try:
+            pdf_validate(file)
+        except ValidationError as exc:
+            raise ActionRefused(f"证据文件“{file.name}”未能上传：{' '.join(exc.messages)}") from None
+
+
 @transaction.atomic
-def appeal_submit(*, user, score: MonthlyScore, reason: str, criterion: str = "", now=None) -> Appeal:
-    """A firm's user appeals one estate-month score of its own estates, within the window."""
+def appeal_submit(
+    *, user, score: MonthlyScore, reason: str, criterion: str = "", evidence=(), now=None
+) -> Appeal:
+    """A firm's user appeals one estate-month score of its own estates, within the window, with up
+    to five PDFs of evidence. A refusal writes nothing: no appeal, no evidence row, no file."""
     now = now or timezone.now()
+    evidence = list(evidence)
     firms = firms_of_user(user)
     if score.firm_id is None or score.firm_id not in firms:
         raise ActionRefused("只能对本企业当月服务的小区得分提出申诉")
@@ -51,6 +74,7 @@ def appeal_submit(*, user, score: MonthlyScore, reason: str, criterion: str = ""
         raise ActionRefused(f"考核项目“{criterion}”不存在")
     if Appeal.objects.filter(score=score, status=Appeal.OPEN).exists():
         raise ActionRefused("该月得分已有一项待处理的申诉")
+    appeal_evidence_check(evidence)
     appeal = Appeal.objects.create(
         score=score,
         firm_id=score.firm_id,
@@ -63,9 +87,35 @@ def appeal_submit(*, user, score: MonthlyScore, reason: str, criterion: str = ""
         instance=appeal,
         action="ratings.appeal.submit",
         user=user,
-        data={"estate": score.estate.code, "month": score.month, "criterion": criterion, "reason": reason},
+        data={
+            "estate": score.estate.code,
+            "month": score.month,
+            "criterion": criterion,
+            "reason": reason,
+            "evidence": [file.name for file in evidence],
+        },
     )
+    _evidence_store(appeal=appeal, files=evidence, now=now)  # last: nothing after it can fail
     return appeal
+
+
+def _evidence_store(*, appeal: Appeal, files, now) -> None:
+    """Store the checked files; if any step fails, remove the files already stored (the transaction
+    takes the rows back), so a refused appeal leaves nothing on disk."""
+    stored = []
+    try:
+        for file in files:
+            item = AppealEvidence(
+                appeal=appeal, original_name=file.name[:200], size=file.size, uploaded_at=now
+            )
+            item.file.save("evidence.pdf", file, save=False)
+            stored.append(item.file.name)
+            item.save()
+    except BaseException:
+        storage = AppealEvidence._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
 
 
 @transaction.atomic

@@ -77,6 +77,8 @@ MATRIX = [
     ("appeals:decide",                 GET,  "appeal1",   (LOGIN, DENIED,  MISSING, DENIED, OK,     OK)),
     ("appeals:decide",                 POST, "appeal1",   (LOGIN, DENIED,  MISSING, DENIED, OK,     OK)),
     ("appeals:decide",                 POST, "appeal2",   (LOGIN, MISSING, DENIED,  DENIED, OK,     OK)),
+    # Evidence: a download for those who may see its appeal; for another firm it does not exist.
+    ("appeals:evidence",               GET,  "evidence1", (LOGIN, OK,      MISSING, OK,     OK,     OK)),
     # Quarters: the committee sees their state (and approves through the page workflow); only
     # editors and superusers compute, submit and open corrections.
     ("ratings_quarters:index",         GET,  None,        (LOGIN, DENIED,  DENIED,  OK,     OK,     OK)),
@@ -166,13 +168,18 @@ def world():
     }
     objects["appeal1"] = make_appeal(objects["score1"], users["firm1"])
     objects["appeal2"] = make_appeal(objects["score2"], users["firm2"])
+    objects["evidence1"] = objects["appeal1"].evidence.get()
     return {"users": users, "objects": objects, "firms": (firm1, firm2), "estates": (estate1, estate2)}
 
 
 def make_appeal(score, user):
-    from ratings.services.appeals import appeal_submit
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return appeal_submit(user=user, score=score, reason="业主评价抽样有误，请复核")
+    from ratings.services.appeals import appeal_submit
+    from tests.helpers import pdf_bytes
+
+    evidence = [SimpleUploadedFile("证据.pdf", pdf_bytes(), content_type="application/pdf")]
+    return appeal_submit(user=user, score=score, reason="业主评价抽样有误，请复核", evidence=evidence)
 
 
 def url_for(name, key, objects):
