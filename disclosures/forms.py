@@ -24,16 +24,26 @@ class DisclosurePageForm(WagtailAdminPageForm):
         return cleaned_data
 
     def _attachments_check(self) -> None:
-        """An attachment is a document the user may choose (a firm's user: its own collection), not
-        any document id posted by hand."""
+        """A new attachment is a document the user may choose (a firm's user: its own collection),
+        not any document id posted by hand."""
         statements = self.formsets.get("revenue_statements")
         if statements is None or self.for_user is None or not statements.is_valid():
             return
         policy = policy_registry.get_by_type(get_document_model())
+        kept = self._attachments_now()
         for form in statements.forms:
             document = form.cleaned_data.get("attachment")
-            if document is None or form.cleaned_data.get("DELETE"):
+            # Attachments already there stay (after a handover the new firm keeps the old firm's files).
+            if document is None or form.cleaned_data.get("DELETE") or document.pk in kept:
                 continue
             if not policy.user_has_any_permission_for_instance(self.for_user, ["choose"], document):
                 self.add_error(None, NOT_YOURS)
                 return
+
+    def _attachments_now(self) -> set[int]:
+        """The documents the disclosure's latest revision (and its live version) already attach."""
+        if not self.instance.pk:
+            return set()
+        stored = type(self.instance).objects.get(pk=self.instance.pk)
+        versions = (stored, stored.get_latest_revision_as_object())
+        return {s.attachment_id for v in versions for s in v.revenue_statements.all() if s.attachment_id}

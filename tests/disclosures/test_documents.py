@@ -191,3 +191,18 @@ def test_a_firm_cannot_attach_another_firms_document(world, collections, client)
         edit_url(world.page_a), edit_form(statements=[{**statement(), "attachment": theirs.pk}])
     )
     assert response.status_code == 200 and "只能选择本企业上传的文件作为附件" in response.content.decode()
+
+
+def test_an_attachment_already_there_stays_when_the_firm_saves(world, collections, client):
+    """After a handover the new firm keeps the statements (and files) the old firm published."""
+    theirs = Document.objects.create(
+        title="乙方收支", collection=collections[1], file=ContentFile(pdf_bytes(), "b.pdf")
+    )
+    form = edit_form(statements=[{**statement(), "attachment": theirs.pk}])
+    client.force_login(world.editor)
+    assert client.post(edit_url(world.page_a), form).status_code == 302
+    world.page_a.refresh_from_db()
+    statement_id = world.page_a.get_latest_revision_as_object().revenue_statements.get().pk
+    form = edit_form(statements=[{**statement(), "attachment": theirs.pk, "id": statement_id}])
+    client.force_login(world.user_a)
+    assert client.post(edit_url(world.page_a), form).status_code == 302
