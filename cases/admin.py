@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cases.models import CaseCall, CasePage
+from cases.models import CaseCall, CaseIndexPage, CasePage
+from cases.services import firm_image_collections_ensure
+from registry.permissions import user_is_firm_scoped
 
 # Hidden fields Wagtail's editor fills in for a workflow action, which its autosave re-posts.
 WORKFLOW_ACTION_FIELDS = (
@@ -44,10 +46,14 @@ def copy_guard(request, page):
     return None
 
 
-def autosave_guard(request, page):
+def edit_guard(request, page):
     """before_edit_page: an autosave (a JSON request) of a case page that carries a workflow
-    action is refused, so a decision is taken once, by its button, never again by autosave."""
-    if request.method != "POST" or not isinstance(page.specific, CasePage):
+    action is refused, so a decision is taken once, by its button, never again by autosave.
+    A firm's user finds its image collection."""
+    if not isinstance(page.specific, CasePage):
+        return None
+    if request.method != "POST":
+        _firm_images(request)
         return None
     if request.accepts("text/html"):
         return None
@@ -56,3 +62,15 @@ def autosave_guard(request, page):
             {"success": False, "error_code": "blocked_by_hook", "error_message": AUTOSAVE_REFUSED}, status=400
         )
     return None
+
+
+def create_guard(request, parent_page, page_class):
+    """before_create_page: a firm's user writing a case finds its image collection."""
+    if page_class is CasePage and isinstance(parent_page.specific, CaseIndexPage):
+        _firm_images(request)
+    return None
+
+
+def _firm_images(request) -> None:
+    if user_is_firm_scoped(request.user):
+        firm_image_collections_ensure(user=request.user)

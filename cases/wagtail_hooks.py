@@ -6,4 +6,5 @@ from cases import admin
 register_snippet(admin.CaseCallViewSet)
 
 hooks.register("before_copy_page", admin.copy_guard)
-hooks.register("before_edit_page", admin.autosave_guard)
+hooks.register("before_edit_page", admin.edit_guard)
+hooks.register("before_create_page", admin.create_guard)
