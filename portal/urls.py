@@ -36,6 +36,10 @@ urlpatterns = [
     re_path(
         rf"^ratings/{QUARTER}/{VERSION}/data\.csv$", ratings_views.release_csv, name="ratings_version_csv"
     ),
+    re_path(rf"^ratings/{QUARTER}/data\.xlsx$", ratings_views.release_xlsx, name="ratings_data_xlsx"),
+    re_path(
+        rf"^ratings/{QUARTER}/{VERSION}/data\.xlsx$", ratings_views.release_xlsx, name="ratings_version_xlsx"
+    ),
     path("feeds/ratings/", RatingsFeed(), name="ratings_feed"),
     path("feeds/cases/", CasesFeed(), name="cases_feed"),
 ]

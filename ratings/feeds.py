@@ -3,8 +3,13 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import condition
 
 from ratings import selectors
+
+
+def _feed_etag(request, *args, **kwargs) -> str:
+    return f'"{selectors.feed_etag()}"'
 
 
 class RatingsFeed(Feed):
@@ -13,6 +18,11 @@ class RatingsFeed(Feed):
     link = "/ratings/"
     subtitle = "每个季度评级的每一次发布（含更正），附各等级小区数与发布摘要（SHA-256）。"
     author_name = "考评委员会"
+
+    def __call__(self, request, *args, **kwargs):
+        # Conditional GET (304): the ETag names the releases the feed lists and the live quarters,
+        # so a reader polling the feed downloads it again only when something was published.
+        return condition(etag_func=_feed_etag)(super().__call__)(request, *args, **kwargs)
 
     def items(self):
         return selectors.feed_releases()

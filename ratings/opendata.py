@@ -8,18 +8,27 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 
 from ratings import engine
 
-SCHEMA = "sunshine-property/quarter/1"
+# The document's format. Version 2 names the estates of the black-list reasons and of the exit
+# warnings beside their codes (`reason_estates`, `estate_name`, `firm_name`). Releases are frozen:
+# a release made under version 1 keeps its version-1 document, and every reader takes both.
+SCHEMA = "sunshine-property/quarter/2"
+SCHEMA_V1 = "sunshine-property/quarter/1"
+SCHEMAS = (SCHEMA_V1, SCHEMA)
 FLAT_FIELDS = (
     "estate_code", "estate_name", "slug", "group", "street", "community", "households", "firm_name",
     "firm_credit_code", "months_assessed", "score", "band", "vetoed", "veto_reasons", "rank_in_group",
     "rank_overall", "reward_yuan", "inspections_per_month", "interview", "complaints_per_1000_households",
     "points_to_next_band",
 )  # fmt: skip
+# data.csv and data.xlsx add to each estate what the lists say of it (named reasons, exit warning).
+LIST_MARK_COLUMNS = ("black_list_reasons", "exit_warning")
+CSV_FIELDS = FLAT_FIELDS + LIST_MARK_COLUMNS
 
 
 def _dec(value: Decimal | None, places: int | None = None) -> str | None:
@@ -122,6 +131,9 @@ def quarter_document(
     def firm_ref(key: str) -> dict:
         return {"firm_credit_code": firms[key]["credit_code"], "firm_name": firms[key]["name"]}
 
+    def estate_ref(code: str) -> dict:
+        return {"estate_code": code, "estate_name": estates[code]["estate_name"]}
+
     return {
         "schema": SCHEMA,
         "quarter": result.quarter,
@@ -135,13 +147,105 @@ def quarter_document(
         "estates": rows,
         "red_list": [firm_ref(key) for key in result.red_list],
         "black_list": [
-            {**firm_ref(entry.firm), "reasons": list(entry.reasons)} for entry in result.black_list
+            {
+                **firm_ref(entry.firm),
+                "reasons": list(entry.reasons),
+                "reason_estates": [estate_ref(code) for code in entry.estates],
+            }
+            for entry in result.black_list
         ],
-        "exit_warnings": [
-            {"estate_code": w.estate, "firm_credit_code": firms[w.firm]["credit_code"]}
-            for w in result.exit_warnings
-        ],
+        "exit_warnings": [{**estate_ref(w.estate), **firm_ref(w.firm)} for w in result.exit_warnings],
     }
+
+
+# --------------------------------------------------------------------------- reading both versions
+
+# A version-1 reason begins with the code only: "小区 E001 本季度红牌".
+_CODE_ONLY_REASON = re.compile(r"^小区 (?P<code>\S+) (?P<rest>.+)$", re.S)
+
+
+def reason_estate_code(reason: str) -> str | None:
+    """The estate code a version-1 reason begins with, or None (a version-2 reason is named)."""
+    match = _CODE_ONLY_REASON.match(reason)
+    return match["code"] if match else None
+
+
+def named_reason(reason: str, names: Mapping[str, str]) -> str:
+    """A version-1 reason ("小区 E001 本季度红牌") rewritten to name the estate, "杏坛东里（E001）本季度红牌",
+    when its name is known; any other reason as it is. For display only: documents stay as stored."""
+    match = _CODE_ONLY_REASON.match(reason)
+    if match is None or not names.get(match["code"]):
+        return reason
+    return engine.estate_reference(match["code"], names[match["code"]]) + match["rest"]
+
+
+def named_lists(
+    black_list: list | None,
+    exit_warnings: list | None,
+    names: Mapping[str, str],
+    firm_names: Mapping[str, str],
+) -> dict:
+    """The black list and exit warnings of a document of either version in the version-2 shape:
+    every reason names its estate, each reason has its estate beside it, each exit warning has
+    the estate's and the firm's names. `names` maps estate codes to names and `firm_names` credit
+    codes to firm names, for the version-1 entries that carry codes only."""
+    black = []
+    for entry in black_list or []:
+        reasons = list(entry.get("reasons") or [])
+        reason_estates = entry.get("reason_estates")
+        if reason_estates is None:
+            codes = [reason_estate_code(r) for r in reasons]
+            reason_estates = [
+                {"estate_code": code, "estate_name": names.get(code, code)} if code else None
+                for code in codes
+            ]
+        black.append(
+            {
+                **entry,
+                "reasons": [named_reason(r, names) for r in reasons],
+                "reason_estates": reason_estates,
+            }
+        )
+    exits = []
+    for entry in exit_warnings or []:
+        code, firm_code = entry["estate_code"], entry["firm_credit_code"]
+        exits.append(
+            {
+                **entry,
+                "estate_name": entry.get("estate_name") or names.get(code) or code,
+                "firm_name": entry.get("firm_name") or firm_names.get(firm_code) or firm_code,
+            }
+        )
+    return {"black_list": black, "exit_warnings": exits}
+
+
+def document_lists(document: Mapping) -> dict:
+    """`named_lists` of a whole document, taking the names from its own estate rows."""
+    names = {r["estate_code"]: r["estate_name"] for r in document.get("estates") or []}
+    firm_names = {
+        r["firm_credit_code"]: r["firm_name"]
+        for r in document.get("estates") or []
+        if r.get("firm_credit_code")
+    }
+    for entry in [*(document.get("red_list") or []), *(document.get("black_list") or [])]:
+        firm_names.setdefault(entry["firm_credit_code"], entry["firm_name"])
+    return named_lists(document.get("black_list"), document.get("exit_warnings"), names, firm_names)
+
+
+def estate_list_marks(document: Mapping) -> dict[str, dict]:
+    """Per estate code, what the lists say of it: its black-list reasons (named) and whether it
+    has an exit warning; for the estate rows of data.csv and data.xlsx."""
+    lists = document_lists(document)
+    marks: dict[str, dict] = {}
+    for entry in lists["black_list"]:
+        for reason, estate in zip(entry["reasons"], entry["reason_estates"], strict=False):
+            if estate:
+                marks.setdefault(estate["estate_code"], {"reasons": [], "exit": False})["reasons"].append(
+                    reason
+                )
+    for entry in lists["exit_warnings"]:
+        marks.setdefault(entry["estate_code"], {"reasons": [], "exit": False})["exit"] = True
+    return marks
 
 
 def canonical_bytes(document: Mapping) -> bytes:

@@ -1,18 +1,23 @@
-"""Open data (SPEC §8): data.json and data.csv of a quarter's latest release or of release k.
+"""Open data (SPEC §8): data.json, data.csv and data.xlsx of a quarter's latest release or of
+release k.
 
 Plain Django views, routed in portal/urls.py above Wagtail's pages, because a path segment with a
 dot cannot go through RoutablePageMixin (STYLE 6). A quarter without a release (a draft) is a 404.
+A release never changes, so each file answers conditional GETs (304): its ETag is made from the
+release's digest and its Last-Modified is the publication time.
 """
 
 import csv
 import io
 import json
 import re
+from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
+from django.views.decorators.http import condition
 
-from ratings import selectors
-from ratings.opendata import FLAT_FIELDS
+from ratings import selectors, workbook
+from ratings.opendata import CSV_FIELDS, estate_list_marks
 
 LIST_SEPARATOR = "；"
 # A spreadsheet runs a cell beginning with one of these as a formula (CSV injection, OWASP).
@@ -20,19 +25,60 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
-def _release_or_404(quarter_slug: str, version: str | None):
-    release = selectors.release_for_download(
-        quarter_slug=quarter_slug, version=int(version) if version else None
-    )
+def _release(request, quarter_slug: str, version: str | None):
+    """The release behind the request without its document, looked up once per request."""
+    key = (quarter_slug, version)
+    cached = getattr(request, "_open_data_release", None)
+    if cached is None or cached[0] != key:
+        release = selectors.release_for_download(
+            quarter_slug=quarter_slug, version=int(version) if version else None, with_document=False
+        )
+        request._open_data_release = cached = (key, release)
+    return cached[1]
+
+
+def _release_or_404(request, quarter_slug: str, version: str | None):
+    release = _release(request, quarter_slug, version)
     if release is None:
         raise Http404("该季度尚未发布，或没有这一版本")
     return release
 
 
+def _conditional(kind: str, *, weak: bool = False):
+    """Conditional GET for one kind of file: ETag "<digest>-<kind>" (weak for a workbook, whose
+    zip bytes carry the time they were written), Last-Modified the publication time."""
+
+    def etag(request, quarter_slug, version=None):
+        release = _release(request, quarter_slug, version)
+        if release is None:
+            return None
+        tag = f'"{release.digest}-{kind}"'
+        return f"W/{tag}" if weak else tag
+
+    def last_modified(request, quarter_slug, version=None):
+        release = _release(request, quarter_slug, version)
+        return release.published_at if release is not None else None
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
+
+
+def _download_name(release, extension: str) -> str:
+    """Content-Disposition with an ASCII name and the Chinese one (RFC 6266, RFC 5987):
+    sunshine-2025Q1-v1.xlsx and 2025年第1季度物业服务评级（第1版）.xlsx."""
+    ascii_name = f"sunshine-{release.quarter}-v{release.version}.{extension}"
+    chinese_name = f"{selectors.release_title(release.quarter, release.version)}.{extension}"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(chinese_name)}"
+
+
+def _document(release) -> dict:
+    return selectors.release_document(release_id=release.pk)
+
+
+@_conditional("json")
 def release_json(request, quarter_slug: str, version: str | None = None):
     """Exactly the document the release froze, digest included."""
-    release = _release_or_404(quarter_slug, version)
-    body = json.dumps(release.document, ensure_ascii=False, indent=1)
+    release = _release_or_404(request, quarter_slug, version)
+    body = json.dumps(_document(release), ensure_ascii=False, indent=1)
     response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="sunshine-{release.quarter}-v{release.version}.json"'
     response["Access-Control-Allow-Origin"] = "*"
@@ -54,20 +100,39 @@ def csv_cell(value) -> str:
     return text
 
 
+@_conditional("csv")
 def release_csv(request, quarter_slug: str, version: str | None = None):
-    """One row per estate in document order, the flat fields with English codes as the header;
+    """One row per estate in document order, the flat fields with English codes as the header,
+    then what the lists say of the estate (its named black-list reasons, its exit warning);
     UTF-8 with a BOM so that Excel in China opens it right."""
-    release = _release_or_404(quarter_slug, version)
+    release = _release_or_404(request, quarter_slug, version)
+    document = _document(release)
+    marks = estate_list_marks(document)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FLAT_FIELDS)
-    for row in release.document["estates"]:
-        writer.writerow([csv_cell(row.get(field)) for field in FLAT_FIELDS])
+    writer.writerow(CSV_FIELDS)
+    for row in document["estates"]:
+        mark = marks.get(row["estate_code"], {})
+        values = {
+            **row,
+            "black_list_reasons": mark.get("reasons", []),
+            "exit_warning": mark.get("exit", False),
+        }
+        writer.writerow([csv_cell(values.get(field)) for field in CSV_FIELDS])
     response = HttpResponse(
         ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="sunshine-{release.quarter}-v{release.version}.csv"'
-    )
+    response["Content-Disposition"] = _download_name(release, "csv")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@_conditional("xlsx", weak=True)
+def release_xlsx(request, quarter_slug: str, version: str | None = None):
+    """The release as an Excel workbook with Chinese headers: a sheet of estates, one of months;
+    codes are text cells (`ratings.workbook`)."""
+    release = _release_or_404(request, quarter_slug, version)
+    response = HttpResponse(workbook.release_workbook(_document(release)), content_type=workbook.CONTENT_TYPE)
+    response["Content-Disposition"] = _download_name(release, "xlsx")
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -207,6 +207,7 @@ def _rank_key(fields: dict) -> tuple[bool, bool, Decimal]:
 class ListEntry:
     firm: str
     reasons: tuple[str, ...]
+    estates: tuple[str, ...] = ()  # the estate code each reason is about, parallel to `reasons`
 
 
 @dataclass(frozen=True)
@@ -245,9 +246,13 @@ def grade_quarter(
     quarter: str,
     estates: Iterable[EstateInput],
     previous: Mapping[str, PreviousGrade] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> QuarterResult:
     """Grade every estate of a quarter, rank the rated ones within their group and overall, and
-    derive the red list, black list, exit warnings and firm summaries (SPEC §3)."""
+    derive the red list, black list, exit warnings and firm summaries (SPEC §3).
+
+    `names` (estate code → name) lets the black-list reasons name each estate as residents know
+    it (杏坛东里（E001）); without it a reason names the code only."""
     allowed = set(quarter_months(quarter))
     previous = previous or {}
     rows: list[dict] = []
@@ -281,7 +286,7 @@ def grade_quarter(
         quarter=quarter,
         grades=grades,
         red_list=_red_list(scheme, grades),
-        black_list=_black_list(scheme, grades, previous),
+        black_list=_black_list(scheme, grades, previous, names or {}),
         exit_warnings=_exit_warnings(scheme, grades, previous),
         firm_summaries=_firm_summaries(scheme, grades),
     )
@@ -307,8 +312,17 @@ def _same_firm_previous(g: EstateGrade, band: str | None, previous: Mapping[str,
     )
 
 
+def estate_reference(code: str, name: str | None = None) -> str:
+    """How a reason begins: the estate's name with its code beside it, 杏坛东里（E001）, or, when the
+    name is not known, "小区 E001 " (the form of releases made before names were given)."""
+    return f"{name}（{code}）" if name else f"小区 {code} "
+
+
 def _black_list(
-    scheme: Scheme, grades: Sequence[EstateGrade], previous: Mapping[str, PreviousGrade]
+    scheme: Scheme,
+    grades: Sequence[EstateGrade],
+    previous: Mapping[str, PreviousGrade],
+    names: Mapping[str, str],
 ) -> tuple[ListEntry, ...]:
     """Firms with an estate in the bottom band, or one in the warning band (yellow) this and the
     previous quarter under the same firm; each reason names the estate (SPEC §3)."""
@@ -317,18 +331,22 @@ def _black_list(
         if g.firm is None or not g.rated:
             continue
         found = reasons.setdefault(g.firm, [])
+        who = estate_reference(g.code, names.get(g.code))
         if g.band == scheme.bottom_band:
             if g.vetoed:
-                found.extend((g.code, f"小区 {g.code} 一票否决：{r}") for r in g.veto_reasons)
+                found.extend((g.code, f"{who}一票否决：{r}") for r in g.veto_reasons)
             else:
-                found.append((g.code, f"小区 {g.code} 本季度{_short(scheme, g.band)}"))
+                found.append((g.code, f"{who}本季度{_short(scheme, g.band)}"))
         elif _same_firm_previous(g, scheme.warning_band, previous):
-            found.append((g.code, f"小区 {g.code} 连续两个季度{_short(scheme, g.band)}"))
-    return tuple(
-        ListEntry(firm, tuple(text for _, text in sorted(found, key=lambda item: item[0])))
-        for firm, found in sorted(reasons.items())
-        if found
-    )
+            found.append((g.code, f"{who}连续两个季度{_short(scheme, g.band)}"))
+    entries = []
+    for firm, found in sorted(reasons.items()):
+        if found:
+            ordered = sorted(found, key=lambda item: item[0])
+            entries.append(
+                ListEntry(firm, tuple(text for _, text in ordered), tuple(code for code, _ in ordered))
+            )
+    return tuple(entries)
 
 
 def _short(scheme: Scheme, band: str) -> str:

@@ -44,6 +44,13 @@ class RatingIndexPage(RoutablePageMixin, Page):
         context.update(selectors.data_fields_context())
         return TemplateResponse(request, "ratings/data_fields.html", context)
 
+    @path("rules/", name="rules")
+    def rules(self, request):
+        """评分办法: the rules as the scheme in force states them (SPEC §3), never typed by hand."""
+        context = self.get_context(request)
+        context.update(selectors.scheme_rules_context())
+        return TemplateResponse(request, "ratings/rules.html", context)
+
     @path("")
     def index_route(self, request):
         return self.render(request)

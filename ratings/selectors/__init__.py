@@ -21,7 +21,7 @@ from .directory import (
     home_ratings,
     plate_choices,
 )
-from .downloads import feed_releases, release_for_download
+from .downloads import feed_etag, feed_releases, release_document, release_for_download
 from .inputs import previous_grades, quarter_inputs
 from .locks import (
     frozen_computation,
@@ -39,6 +39,7 @@ from .quarters import (
     quarter_release_context,
 )
 from .review import appeal_window_start, appealable_scores, quarter_overview, quarter_review_context
+from .rules import scheme_rules_context
 
 __all__ = [
     "DATA_FIELDS",
@@ -60,6 +61,7 @@ __all__ = [
     "NO_SCORE",
     "data_fields_context",
     "estate_ratings",
+    "feed_etag",
     "feed_releases",
     "firm_ratings",
     "home_ratings",
@@ -69,6 +71,8 @@ __all__ = [
     "published_quarters",
     "quarter_preview_context",
     "quarter_release_context",
+    "release_document",
     "release_for_download",
     "release_title",
+    "scheme_rules_context",
 ]

@@ -8,10 +8,11 @@ from collections import Counter
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count
+from django.db.models.fields.json import KT
 
 from wagtail.models import Site
 
-from ratings import engine
+from ratings import engine, opendata
 from ratings.models.publication import Release, ReleaseRow
 from registry.models import Firm
 
@@ -32,7 +33,11 @@ SORTS = {
 
 # The open-data fields, described in Chinese (SPEC §8): the page /ratings/data/ lists them.
 DOCUMENT_FIELDS = [
-    ("schema", "文档格式标识，固定为 sunshine-property/quarter/1"),
+    (
+        "schema",
+        "文档格式标识：现为 sunshine-property/quarter/2（黑榜原因与清退预警写明小区名称）；"
+        "此前发布的版本保持原样，仍为 sunshine-property/quarter/1",
+    ),
     ("quarter", "季度，如 2025Q1（第一季度为 1–3 月，依此类推）"),
     ("release", "发布版本号：首次发布为 1，每次更正加 1"),
     ("published_at", "发布时间（ISO 8601，北京时间）"),
@@ -51,9 +56,36 @@ DOCUMENT_FIELDS = [
     ("red_list", "红榜：所有参评小区均为最高等级且无一票否决的物业企业（统一社会信用代码、名称）"),
     (
         "black_list",
-        "黑榜（重点监督名单）：有红牌小区，或同一小区连续两个季度为黄牌的物业企业，reasons 列出原因",
+        "黑榜（重点监督名单）：有红牌小区，或同一小区连续两个季度为黄牌的物业企业，字段见下表“名单字段”",
     ),
-    ("exit_warnings", "清退预警：同一企业服务的小区连续两个季度为红牌（小区编码、企业统一社会信用代码）"),
+    ("exit_warnings", "清退预警：同一企业服务的小区连续两个季度为红牌，字段见下表“名单字段”"),
+]
+
+# The entries of red_list, black_list and exit_warnings (schema version 2; version 1 lacks the
+# names marked so).
+LIST_FIELDS = [
+    ("firm_credit_code", "物业企业的统一社会信用代码（三个名单都有）"),
+    ("firm_name", "物业企业名称（三个名单都有；第 1 版格式的清退预警中没有）"),
+    (
+        "reasons",
+        "黑榜：列入的原因，每条写明小区名称与编码，如“杏坛东里（XT-01）本季度红牌”"
+        "（第 1 版格式只写小区编码，如“小区 XT-01 本季度红牌”）",
+    ),
+    (
+        "reason_estates",
+        "黑榜：每条原因所指的小区（小区编码 estate_code、小区名称 estate_name），与 reasons 逐条对应（第 2 版起）",
+    ),
+    ("estate_code", "清退预警：小区编码"),
+    ("estate_name", "清退预警：小区名称（第 2 版起）"),
+]
+
+# Columns of data.csv and data.xlsx beyond the estate fields: what the lists say of the estate.
+LIST_MARK_FIELDS = [
+    (
+        "black_list_reasons",
+        "该小区使所属企业列入黑榜的原因（写明小区名称；多项以“；”分隔，仅 data.csv 与 data.xlsx）",
+    ),
+    ("exit_warning", "该小区是否有清退预警（仅 data.csv 与 data.xlsx）"),
 ]
 
 DATA_FIELDS = [
@@ -197,20 +229,33 @@ def _firm_paths(credit_codes) -> dict[str, str]:
 
 
 def _list_entries(document_lists: dict, firm_paths: dict[str, str], estates: dict[str, dict]) -> dict:
+    """The lists of a document of either schema version, for a page: each black-list reason and
+    exit warning names its estate (`opendata.named_lists`; `estates` gives the names a version-1
+    document lacks, and the estates' links), and each firm links to its page."""
+    names = {code: info["estate_name"] for code, info in estates.items() if info.get("estate_name")}
+    firm_names = {
+        e["firm_credit_code"]: e["firm_name"]
+        for key in ("red_list", "black_list")
+        for e in document_lists.get(key) or []
+    }
+    for info in estates.values():
+        if info.get("firm_credit_code") and info.get("firm_name"):
+            firm_names.setdefault(info["firm_credit_code"], info["firm_name"])
+    named = opendata.named_lists(
+        document_lists.get("black_list"), document_lists.get("exit_warnings"), names, firm_names
+    )
     red = [dict(e, url=firm_paths.get(e["firm_credit_code"])) for e in document_lists.get("red_list") or []]
-    black = [
-        dict(e, url=firm_paths.get(e["firm_credit_code"])) for e in document_lists.get("black_list") or []
-    ]
+    black = [dict(e, url=firm_paths.get(e["firm_credit_code"])) for e in named["black_list"]]
     exits = []
-    for e in document_lists.get("exit_warnings") or []:
+    for e in named["exit_warnings"]:
         info = estates.get(e["estate_code"], {})
         exits.append(
             {
                 "estate_code": e["estate_code"],
-                "estate_name": info.get("estate_name", e["estate_code"]),
+                "estate_name": e["estate_name"],
                 "estate_url": info.get("estate_url"),
                 "firm_credit_code": e["firm_credit_code"],
-                "firm_name": info.get("firm_name") or e["firm_credit_code"],
+                "firm_name": e["firm_name"],
                 "firm_url": firm_paths.get(e["firm_credit_code"]),
             }
         )
@@ -223,13 +268,20 @@ def _estate_infos(release_id: int, codes) -> dict[str, dict]:
     if not codes:
         return {}
     rows = ReleaseRow.objects.filter(release_id=release_id, estate_code__in=codes).values(
-        "estate_code", "estate__name", "estate__page__url_path", "estate__page__live", "firm__name"
+        "estate_code",
+        "estate__page__url_path",
+        "estate__page__live",
+        "firm__credit_code",
+        # The names as the release recorded them, not as the registry has them today.
+        estate_name=KT("row__estate_name"),
+        firm_name=KT("row__firm_name"),
     )
     return {
         r["estate_code"]: {
-            "estate_name": r["estate__name"],
+            "estate_name": r["estate_name"],
             "estate_url": page_path(r["estate__page__url_path"], bool(r["estate__page__live"])),
-            "firm_name": r["firm__name"],
+            "firm_credit_code": r["firm__credit_code"],
+            "firm_name": r["firm_name"],
         }
         for r in rows
     }

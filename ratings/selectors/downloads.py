@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 from ratings.models.publication import Release
@@ -13,24 +14,49 @@ from ratings.selectors.common import (
     release_title,
 )
 
+FEED_LIMIT = 50
+
 # --------------------------------------------------------------------------- open data
 
 
-def release_for_download(*, quarter_slug: str, version: int | None) -> Release | None:
-    """The release behind data.json / data.csv (latest, or version k) of a live quarter page."""
+def release_for_download(
+    *, quarter_slug: str, version: int | None, with_document: bool = True
+) -> Release | None:
+    """The release behind data.json / data.csv / data.xlsx (latest, or version k) of a live
+    quarter page; without its document when only the digest and date are needed (a 304)."""
     quarter = quarter_pages().live().filter(slug=quarter_slug).values_list("quarter", flat=True).first()
     if quarter is None:
         return None
     releases = Release.objects.filter(quarter=quarter)
+    if not with_document:
+        releases = releases.defer("document")
     if version is not None:
         return releases.filter(version=version).first()
     return releases.order_by("-version").first()
 
 
+def release_document(*, release_id: int) -> dict:
+    """The stored document of a release, exactly as frozen: one query."""
+    return Release.objects.filter(pk=release_id).values_list("document", flat=True).get()
+
+
+def feed_etag() -> str:
+    """What names the Atom feed's content: the releases it lists (their digests, newest first) and
+    the live quarter pages; changes whenever the feed would. Two queries."""
+    paths = _live_quarter_paths()
+    digests = (
+        Release.objects.filter(quarter__in=list(paths))
+        .order_by("-sequence")
+        .values_list("digest", flat=True)[:FEED_LIMIT]
+    )
+    body = "|".join([*digests, *sorted(f"{q}={p}" for q, p in paths.items())])
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 # --------------------------------------------------------------------------- Atom feed
 
 
-def feed_releases(*, limit: int = 50) -> list[dict]:
+def feed_releases(*, limit: int = FEED_LIMIT) -> list[dict]:
     """Releases of live quarters, newest first, with plate counts: three queries."""
     paths = _live_quarter_paths()
     releases = list(

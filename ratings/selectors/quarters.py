@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.db.models.fields.json import KT
 from django.utils.http import urlencode
 
-from ratings import engine, opendata
+from core.chinese import query_normalize
+from ratings import engine, opendata, workbook
 from ratings.models.publication import Appeal, Release, ReleaseRow
 from ratings.models.scores import QuarterComputation, QuarterGrade
 from ratings.selectors.common import (
     CHANGES_SHOWN,
     DATA_FIELDS,
     DOCUMENT_FIELDS,
+    LIST_FIELDS,
+    LIST_MARK_FIELDS,
     MONTH_FIELDS,
     PAGE_SIZE,
     SORTS,
@@ -68,10 +71,19 @@ def published_quarters(*, index_page=None) -> list[dict]:
 
 
 def data_fields_context() -> dict:
-    return {"document_fields": DOCUMENT_FIELDS, "fields": DATA_FIELDS, "month_fields": MONTH_FIELDS}
+    return {
+        "document_fields": DOCUMENT_FIELDS,
+        "fields": DATA_FIELDS,
+        "month_fields": MONTH_FIELDS,
+        "list_fields": LIST_FIELDS,
+        "list_mark_fields": LIST_MARK_FIELDS,
+        "xlsx_columns": [(header, field) for field, header, _ in workbook.ESTATE_COLUMNS],
+    }
 
 
 # --------------------------------------------------------------------------- the quarter table
+
+NAME_QUERY_CHARS = 30  # find my estate: a name or a code, never longer
 
 
 @dataclass(frozen=True)
@@ -120,11 +132,22 @@ class _KnownCount:
         return list(self.queryset[key])
 
 
+def _name_filter(source: _RowSource, query: str) -> Q:
+    """Find my estate: the name as the row recorded it, or the code, contains the query."""
+    return Q(row__estate_name__icontains=query) | Q(**{f"{source.code}__icontains": query})
+
+
 def _table(queryset, source: _RowSource, params, labels: dict[str, str], plate_prefix: str | None) -> dict:
-    """Filter (group, band, street), sort and page a row set: three queries (facets, rows, links)."""
+    """Filter (name, group, band, street), sort and page a row set: three queries (facets, rows,
+    links). The name search is counted in the facets query, so it costs no query of its own, and
+    the plate counts stay those of the whole quarter."""
+    query = query_normalize(params.get("q", ""))[:NAME_QUERY_CHARS]
+    hit = ExpressionWrapper(
+        _name_filter(source, query) if query else Value(True), output_field=BooleanField()
+    )
     facets = list(
         queryset.order_by()
-        .values(group=F(source.group), street=F(source.street), band_code=F("band"))
+        .values(group=F(source.group), street=F(source.street), band_code=F("band"), hit=hit)
         .annotate(n=Count("pk"))
     )
     groups = sorted({f["group"] for f in facets if f["group"]})
@@ -137,8 +160,11 @@ def _table(queryset, source: _RowSource, params, labels: dict[str, str], plate_p
         "street": params.get("street", "") if params.get("street", "") in streets else "",
         "band": params.get("band", "") if params.get("band", "") in present else "",
         "sort": params.get("sort", "rank") if params.get("sort", "rank") in SORTS else "rank",
+        "q": query,
     }
     rows = queryset
+    if query:
+        rows = rows.filter(_name_filter(source, query))
     if chosen["group"]:
         rows = rows.filter(**{source.group: chosen["group"]})
     if chosen["street"]:
@@ -148,7 +174,8 @@ def _table(queryset, source: _RowSource, params, labels: dict[str, str], plate_p
     total = sum(
         f["n"]
         for f in facets
-        if (not chosen["group"] or f["group"] == chosen["group"])
+        if f["hit"]
+        and (not chosen["group"] or f["group"] == chosen["group"])
         and (not chosen["street"] or f["street"] == chosen["street"])
         and (not chosen["band"] or f["band_code"] == chosen["band"])
     )
@@ -172,7 +199,7 @@ def _table(queryset, source: _RowSource, params, labels: dict[str, str], plate_p
         "page_obj": page_obj,
         "total": total,
         "filters": chosen,
-        "filtered": any(chosen[k] for k in ("group", "street", "band")),
+        "filtered": any(chosen[k] for k in ("q", "group", "street", "band")),
         "options": {"groups": groups, "streets": streets, "bands": bands, "sorts": list(SORTS.items())},
         "query_string": urlencode(query),
     }
@@ -374,7 +401,7 @@ def quarter_release_context(
     codes = {
         e["firm_credit_code"] for key in ("red_list", "black_list", "exit_warnings") for e in lists[key] or []
     }
-    estates = _estate_infos(release["id"], (e["estate_code"] for e in lists["exit_warnings"] or []))
+    estates = _estate_infos(release["id"], _list_estate_codes(lists))
     changes = None
     previous = None
     if release["version"] > 1:
@@ -404,9 +431,21 @@ def quarter_release_context(
         "appeals": _appeal_register(quarter, scheme=scheme),
         "changes": changes,
         "fields_url": _fields_url(quarter_path),
+        "rules_url": _rules_url(quarter_path),
         "data_json_url": f"{data_prefix}data.json" if data_prefix else None,
         "data_csv_url": f"{data_prefix}data.csv" if data_prefix else None,
+        "data_xlsx_url": f"{data_prefix}data.xlsx" if data_prefix else None,
     }
+
+
+def _list_estate_codes(lists: dict) -> set[str]:
+    """The estates the lists speak of: the exit warnings', and those a version-1 document's
+    black-list reasons name by code only (the page names them from the release's rows)."""
+    codes = {e["estate_code"] for e in lists.get("exit_warnings") or []}
+    for entry in lists.get("black_list") or []:
+        if entry.get("reason_estates") is None:
+            codes.update(filter(None, map(opendata.reason_estate_code, entry.get("reasons") or [])))
+    return codes
 
 
 def _release_info(release: dict) -> dict:
@@ -432,6 +471,11 @@ def _fields_url(quarter_path: str | None) -> str | None:
     return quarter_path.rstrip("/").rsplit("/", 1)[0] + "/data/" if quarter_path else None
 
 
+def _rules_url(quarter_path: str | None) -> str | None:
+    """/ratings/2025-q1/ → /ratings/rules/ (评分办法, beside the quarters)."""
+    return quarter_path.rstrip("/").rsplit("/", 1)[0] + "/rules/" if quarter_path else None
+
+
 # --------------------------------------------------------------------------- the committee's preview
 
 
@@ -450,6 +494,7 @@ def quarter_preview_context(*, quarter: str, params, url_path: str | None = None
         "quarter_label": engine.quarter_label(quarter),
         "quarter_url": page_path(url_path) if url_path else _quarter_path_of(quarter),
         "fields_url": None,
+        "rules_url": None,
         "preview": True,
         "computation": computation,
         "release": None,
@@ -470,15 +515,21 @@ def quarter_preview_context(*, quarter: str, params, url_path: str | None = None
     )
     lists = {k.removeprefix("document__"): v for k, v in doc_lists.items()}
     codes = {e["firm_credit_code"] for key in lists for e in lists[key] or []}
-    exit_codes = [e["estate_code"] for e in lists["exit_warnings"] or []]
+    exit_codes = _list_estate_codes(lists)
     estates = {
         g["estate__code"]: {
             "estate_name": g["estate__name"],
             "estate_url": page_path(g["estate__page__url_path"], bool(g["estate__page__live"])),
+            "firm_credit_code": g["firm__credit_code"],
             "firm_name": g["firm__name"],
         }
         for g in grades.filter(estate__code__in=exit_codes).values(
-            "estate__code", "estate__name", "estate__page__url_path", "estate__page__live", "firm__name"
+            "estate__code",
+            "estate__name",
+            "estate__page__url_path",
+            "estate__page__live",
+            "firm__credit_code",
+            "firm__name",
         )
     }
     changes = None

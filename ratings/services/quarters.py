@@ -35,7 +35,8 @@ def _quarter_inputs(quarter: str):
 def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult, dict, dict, str]:
     """Grade a quarter from the stored data without writing anything; also the digest of the inputs."""
     scheme, inputs, estates, firms, previous, digest = _quarter_inputs(quarter)
-    result = engine.grade_quarter(scheme, quarter=quarter, estates=inputs, previous=previous)
+    names = {code: info["estate_name"] for code, info in estates.items()}
+    result = engine.grade_quarter(scheme, quarter=quarter, estates=inputs, previous=previous, names=names)
     return scheme, result, estates, firms, digest
 
 

@@ -304,7 +304,26 @@ def test_black_list_gives_reasons_for_red_and_veto():
         ],
     )
     assert result.black_list == (
-        ListEntry("F1", ("小区 E001 本季度红牌", "小区 E003 一票否决：重大安全事故")),
+        ListEntry("F1", ("小区 E001 本季度红牌", "小区 E003 一票否决：重大安全事故"), ("E001", "E003")),
+    )
+
+
+def test_black_list_reasons_name_each_estate_when_its_name_is_given():
+    result = grade_quarter(
+        SCHEME,
+        quarter=Q,
+        names={"E001": "杏坛东里", "E003": "安和北里"},
+        estates=[
+            rated("E001", "65", firm="F1"),
+            estate("E003", month(JAN, "95", veto_reason="重大安全事故"), firm="F1"),
+            rated("E004", "65", firm="F2"),  # no name given: the code alone, as before
+        ],
+    )
+    assert result.black_list == (
+        ListEntry(
+            "F1", ("杏坛东里（E001）本季度红牌", "安和北里（E003）一票否决：重大安全事故"), ("E001", "E003")
+        ),
+        ListEntry("F2", ("小区 E004 本季度红牌",), ("E004",)),
     )
 
 
@@ -325,7 +344,7 @@ def test_black_list_by_two_yellow_quarters_under_the_same_firm():
             rated("E007", "75", firm="F4"),  # no previous quarter
         ],
     )
-    assert result.black_list == (ListEntry("F1", ("小区 E002 连续两个季度黄牌",)),)
+    assert result.black_list == (ListEntry("F1", ("小区 E002 连续两个季度黄牌",), ("E002",)),)
 
 
 def test_exit_warning_for_red_in_two_quarters_under_the_same_firm():

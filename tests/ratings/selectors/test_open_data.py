@@ -11,7 +11,7 @@ import feedparser
 import jsonschema
 import pytest
 
-from ratings.opendata import FLAT_FIELDS
+from ratings.opendata import CSV_FIELDS, FLAT_FIELDS
 from tests.ratings.helpers import QUARTER_SCHEMA, correct, publish, street_scores
 
 pytestmark = pytest.mark.django_db
@@ -116,10 +116,10 @@ def test_data_csv_has_a_bom_the_same_rows_and_escapes_formula_text(client, relea
     assert response.content.startswith(b"\xef\xbb\xbf")
     assert 'filename="sunshine-2025Q1-v1.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert tuple(rows[0]) == FLAT_FIELDS
+    assert tuple(rows[0]) == CSV_FIELDS and CSV_FIELDS[: len(FLAT_FIELDS)] == FLAT_FIELDS
     document = released["release"].document
     assert [r[0] for r in rows[1:]] == [e["estate_code"] for e in document["estates"]]
-    by_code = {r[0]: dict(zip(FLAT_FIELDS, r, strict=True)) for r in rows[1:]}
+    by_code = {r[0]: dict(zip(CSV_FIELDS, r, strict=True)) for r in rows[1:]}
     firm_names = {by_code[e["estate_code"]]["firm_name"] for e in document["estates"]}
     assert "'" + FORMULA_FIRM in firm_names and FORMULA_FIRM not in firm_names
     assert "'+丙物业有限公司" in firm_names
@@ -154,8 +154,22 @@ def test_the_field_page_describes_every_open_data_field_in_chinese(client, relea
     assert response.status_code == 200
     body = response.content.decode("utf-8")
     document = released["release"].document
-    for code in [*document, *document["estates"][0], *document["estates"][0]["months"][0]]:
+    assert document["black_list"], "the fixture has a black list"
+    list_keys = {key for name in ("red_list", "black_list") for entry in document[name] for key in entry}
+    list_keys |= {"estate_code", "estate_name", "firm_credit_code", "firm_name"}  # exit warnings
+    for code in [
+        *document,
+        *document["estates"][0],
+        *document["estates"][0]["months"][0],
+        *list_keys,
+        *CSV_FIELDS,
+    ]:
         assert f'<code lang="en">{code}</code>' in body, code
+    assert (
+        "data.xlsx" in body
+        and "sunshine-property/quarter/2" in body
+        and "sunshine-property/quarter/1" in body
+    )
 
 
 def test_the_atom_feed_parses_and_has_one_entry_per_release_with_corrections_marked(client, released):

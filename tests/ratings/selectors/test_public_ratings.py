@@ -16,6 +16,12 @@ from tests.ratings.helpers import MONTHS, Q, body_of, correct, publish, queries_
 pytestmark = pytest.mark.django_db
 
 
+def table_of(body: str) -> str:
+    """The quarter table alone: the lists below it name estates too."""
+    start = body.index('class="data-table rating-table')
+    return body[start : body.index("</table>", start)]
+
+
 @pytest.fixture
 def published(db):
     data = street_scores(5)
@@ -98,22 +104,22 @@ def test_the_quarter_page_shows_table_lists_consequences_approval_and_digest(cli
 def test_the_quarter_table_filters_by_group_band_and_street_and_sorts(client, published):
     estates = published["estates"]
     body = body_of(client.get("/ratings/2025-q1/", {"group": "老旧小区"}))
-    table = body[body.index('class="data-table rating-table"') :]
+    table = table_of(body)
     names_in = [e.name for e in estates if e.group.name == "老旧小区"]
     names_out = [e.name for e in estates if e.group.name != "老旧小区"]
     assert all(n in table for n in names_in) and not any(n in table for n in names_out)
     assert '<option value="老旧小区" selected>' in body
 
     body = body_of(client.get("/ratings/2025-q1/", {"band": "red"}))
-    table = body[body.index('class="data-table rating-table"') :]
+    table = table_of(body)
     assert estates[0].name in table and estates[2].name not in table
 
     body = body_of(client.get("/ratings/2025-q1/", {"street": "西河街道"}))
-    table = body[body.index('class="data-table rating-table"') :]
+    table = table_of(body)
     assert estates[2].name in table and estates[0].name not in table
 
     body = body_of(client.get("/ratings/2025-q1/", {"sort": "code"}))
-    table = body[body.index('class="data-table rating-table"') :]
+    table = table_of(body)
     positions = [table.index(e.name) for e in estates]
     assert positions == sorted(positions)
 
@@ -225,6 +231,78 @@ def test_a_corrected_quarter_page_and_v1_stay_within_20_queries(client, db, djan
     publish()
     correct(estate=data["estates"][4], month="2025-01")
     for url in ("/ratings/2025-q1/", "/ratings/2025-q1/v1/", "/ratings/"):
+        client.get(url)
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
+
+
+# --------------------------------------------------------------------------- find my estate, on a phone
+
+
+def test_find_my_estate_filters_the_table_by_part_of_a_name_without_javascript(client, published):
+    estates = published["estates"]
+    target = estates[3]
+    EstatePage = type(target.page)  # noqa: N806
+    part = target.name[2:5]  # a few characters from the middle of the name
+    body = body_of(client.get("/ratings/2025-q1/", {"q": part}))
+    table = table_of(body)
+    assert target.name in table
+    assert sum(e.name in table for e in estates) == sum(part in e.name for e in estates)
+    assert f'name="q" type="search" value="{part}"' in body
+    text = text_of(body)
+    assert "筛选后" in text
+    # The plate counts stay those of the whole quarter.
+    assert text_of(body_of(client.get("/ratings/2025-q1/"))).count("个小区") >= 1
+    # Spaces are ignored, the code finds it too, and nothing found says so.
+    spaced = " ".join(target.name[2:5])
+    assert target.name in body_of(client.get("/ratings/2025-q1/", {"q": spaced}))
+    by_code = body_of(client.get("/ratings/2025-q1/", {"q": target.code.lower()}))
+    assert target.name in table_of(by_code)
+    nothing = text_of(body_of(client.get("/ratings/2025-q1/", {"q": "不存在的小区"})))
+    assert "没有找到名称或编码含“不存在的小区”的小区" in nothing
+    assert EstatePage.objects.filter(pk=target.page.pk).exists()
+
+
+def test_find_my_estate_keeps_the_plate_summary_of_the_whole_quarter(client, published):
+    whole = body_of(client.get("/ratings/2025-q1/"))
+    found = body_of(client.get("/ratings/2025-q1/", {"q": published["estates"][3].name}))
+
+    def summary(body):
+        return body[body.index('id="summary-title"') : body.index('id="table-title"')]
+
+    assert summary(whole) == summary(found)
+
+
+def test_the_digest_and_verification_have_their_own_section_below_the_table(client, published):
+    body = body_of(client.get("/ratings/2025-q1/"))
+    table_end = body.index("</table>", body.index('class="data-table rating-table'))
+    section = body.index('id="verification"')
+    assert table_end < section
+    verification = body[section:]
+    assert published["release"].digest in verification and "SHA-256" in verification
+    assert "自己核对" in text_of(verification)
+    assert body.index('href="/ratings/2025-q1/data.xlsx"') < body.index('id="lists-title"')
+
+
+def test_the_compact_rows_keep_the_table_semantics(client, published):
+    body = body_of(client.get("/ratings/2025-q1/"))
+    table = table_of(body)
+    assert "rating-table--compact" in table and '<th scope="col">小区</th>' in table
+    assert table.count('<th scope="row"') == len(published["estates"])
+    for label in ("总排名", "得分", "组内排名", "分组", "街道", "物业企业"):
+        assert f'data-label="{label}"' in table
+
+
+def test_searching_the_quarter_table_runs_the_same_few_queries_for_5_or_60_estates(client, db):
+    url = lambda data: "/ratings/2025-q1/?q=测试&sort=name"  # noqa: E731
+    small, large = queries_with(5, client, url), queries_with(60, client, url)
+    assert small == large <= 20
+
+
+def test_the_rules_page_and_the_field_page_stay_within_20_queries(client, db, django_assert_max_num_queries):
+    street_scores(60)
+    publish()
+    for url in ("/ratings/rules/", "/ratings/data/"):
         client.get(url)
         with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200

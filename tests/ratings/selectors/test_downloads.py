@@ -1,0 +1,149 @@
+"""data.xlsx beside data.csv (issue 12, SPEC §8) and conditional GET (304) on the open-data files
+and the Atom feed of releases."""
+
+import io
+from decimal import Decimal
+from urllib.parse import unquote
+
+import openpyxl
+import pytest
+
+from ratings import workbook
+from ratings.opendata import CSV_FIELDS
+from registry.credit_code import make_code
+from registry.models import Firm
+from tests.ratings.helpers import correct, publish, street_scores
+
+pytestmark = pytest.mark.django_db
+
+FORMULA_FIRM = '=HYPERLINK("http://example.invalid")物业有限公司'
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def all_digit_credit_code() -> str:
+    return next(code for n in range(1000) if (code := make_code(f"91110000{n:09d}")).isdigit())
+
+
+@pytest.fixture
+def released(db):
+    data = street_scores(6, firm_names=[FORMULA_FIRM, "乙物业有限公司", "丙物业有限公司"])
+    # A credit code of digits only, and an estate code with leading zeros: both must stay text.
+    Firm.objects.filter(pk=data["firms"][1].pk).update(credit_code=all_digit_credit_code())
+    estate = data["estates"][1 + 3]  # managed by the second firm
+    estate.code = "000123"
+    estate.save(update_fields=["code"])
+    data["release"] = publish()
+    return data
+
+
+def sheet_rows(sheet) -> list[list]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_data_xlsx_has_chinese_headers_text_codes_and_the_release_figures(client, released):
+    response = client.get("/ratings/2025-q1/data.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and 'filename="sunshine-2025Q1-v1.xlsx"' in disposition
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "2025年第1季度物业服务评级（第1版）.xlsx"
+
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["小区评级", "月度明细"]
+    estates, months = book["小区评级"], book["月度明细"]
+    headers = [c.value for c in estates[1]]
+    assert headers == [title for _, title, _ in workbook.ESTATE_COLUMNS]
+    assert headers[:4] == ["小区编码", "小区名称", "街道", "社区"] and "统一社会信用代码" in headers
+    column = {field: i for i, (field, _, _) in enumerate(workbook.ESTATE_COLUMNS)}
+    # Every column of data.csv is in the workbook (the band twice: its label and its code).
+    assert set(CSV_FIELDS) <= set(column)
+
+    document = released["release"].document
+    rows = {r[column["estate_code"]].value: r for r in estates.iter_rows(min_row=2)}
+    assert list(rows) == [e["estate_code"] for e in document["estates"]]
+    digits = all_digit_credit_code()
+    code_cell = rows["000123"][column["estate_code"]]
+    assert code_cell.value == "000123" and code_cell.data_type == "s" and code_cell.number_format == "@"
+    credit_cell = rows["000123"][column["firm_credit_code"]]
+    assert credit_cell.value == digits and credit_cell.data_type == "s" and credit_cell.number_format == "@"
+    labels = {b["code"]: b["label"] for b in document["scheme"]["bands"]} | {"pending": "待评"}
+    for e in document["estates"]:
+        row = rows[e["estate_code"]]
+        assert row[column["estate_name"]].value == e["estate_name"]
+        assert row[column["households"]].value == e["households"]
+        assert row[column["band"]].value == labels[e["band"]] and row[column["band_code"]].value == e["band"]
+        score = row[column["score"]].value
+        assert (Decimal(str(score)) if score is not None else None) == (
+            Decimal(e["score"]) if e["score"] else None
+        )
+        assert row[column["rank_overall"]].value == e["rank_overall"]
+        assert row[column["vetoed"]].value == ("是" if e["vetoed"] else "否")
+    # Text that a spreadsheet would run is a plain string cell, not a formula.
+    firm_cells = [r[column["firm_name"]] for r in rows.values()]
+    assert any(c.value == FORMULA_FIRM and c.data_type == "s" for c in firm_cells)
+
+    month_rows = sheet_rows(months)
+    assert month_rows[0][:5] == ["小区编码", "小区名称", "月份", "完成考核", "月度总分"]
+    assert "业主评价（满分20）" in month_rows[0] and "12345受理" in month_rows[0]
+    assert len(month_rows) - 1 == sum(len(e["months"]) for e in document["estates"])
+    first = document["estates"][0]
+    owner = month_rows[0].index("业主评价（满分20）")
+    mine = [r for r in month_rows[1:] if r[0] == first["estate_code"]]
+    assert [r[2] for r in mine] == [m["month"] for m in first["months"]]
+    assert [Decimal(str(r[owner])) for r in mine] == [
+        Decimal(m["criteria"]["owner"]) for m in first["months"]
+    ]
+    assert [Decimal(str(r[4])) for r in mine] == [Decimal(m["total"]) for m in first["months"]]
+
+
+def test_each_version_has_its_own_workbook_and_the_quarter_page_links_it(client, released):
+    correct(estate=released["estates"][2], month="2025-01")
+    v1 = client.get("/ratings/2025-q1/v1/data.xlsx")
+    latest = client.get("/ratings/2025-q1/data.xlsx")
+    assert "sunshine-2025Q1-v1.xlsx" in v1["Content-Disposition"]
+    assert "sunshine-2025Q1-v2.xlsx" in latest["Content-Disposition"]
+    assert client.get("/ratings/2025-q1/v3/data.xlsx").status_code == 404
+    body = client.get("/ratings/2025-q1/").content.decode()
+    csv_at, xlsx_at = (
+        body.index('href="/ratings/2025-q1/data.csv"'),
+        body.index('href="/ratings/2025-q1/data.xlsx"'),
+    )
+    assert abs(csv_at - xlsx_at) < 400  # beside each other
+    assert 'href="/ratings/2025-q1/v1/data.xlsx"' in client.get("/ratings/2025-q1/v1/").content.decode()
+
+
+@pytest.mark.parametrize("name", ["data.json", "data.csv", "data.xlsx"])
+def test_open_data_answers_a_conditional_get_with_304(client, released, name):
+    url = f"/ratings/2025-q1/{name}"
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert released["release"].digest in etag
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+    # A correction makes a new release: the latest file changes, v1 keeps its tag.
+    correct(estate=released["estates"][2], month="2025-01")
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client.get(f"/ratings/2025-q1/v1/{name}", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_the_tags_of_the_three_files_differ(client, released):
+    tags = {client.get(f"/ratings/2025-q1/{name}")["ETag"] for name in ("data.json", "data.csv", "data.xlsx")}
+    assert len(tags) == 3
+
+
+def test_the_ratings_feed_answers_a_conditional_get_with_304_until_a_release(client, released):
+    first = client.get("/feeds/ratings/")
+    etag = first["ETag"]
+    assert client.get("/feeds/ratings/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    correct(estate=released["estates"][2], month="2025-01")
+    changed = client.get("/feeds/ratings/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_a_304_does_not_load_the_document(client, released, django_assert_max_num_queries):
+    url = "/ratings/2025-q1/data.json"
+    etag = client.get(url)["ETag"]
+    with django_assert_max_num_queries(3):
+        assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
