@@ -10,6 +10,7 @@ class DisclosuresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from disclosures import signals
+        from disclosures import sections, signals
 
         signals.connect()
+        sections.sections_register()

@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cases.feeds import CasesFeed
+from disclosures import views as disclosure_views
 from portal import views
 from portal.api import api_router
 from portal.security import ThrottledFrontendLoginForm
@@ -39,6 +40,9 @@ urlpatterns = [
     re_path(rf"^ratings/{QUARTER}/data\.xlsx$", ratings_views.release_xlsx, name="ratings_data_xlsx"),
     re_path(
         rf"^ratings/{QUARTER}/{VERSION}/data\.xlsx$", ratings_views.release_xlsx, name="ratings_version_xlsx"
+    ),
+    re_path(
+        r"^estates/(?P<estate_slug>[^/]+)/noticeboard/$", disclosure_views.noticeboard, name="noticeboard"
     ),
     path("feeds/ratings/", RatingsFeed(), name="ratings_feed"),
     path("feeds/cases/", CasesFeed(), name="cases_feed"),
