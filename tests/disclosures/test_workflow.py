@@ -92,3 +92,16 @@ def test_an_overdue_disclosure_says_so(world, client, settings):
     DisclosurePage.objects.filter(pk=world.page_a.pk).update(last_published_at=old)
     client.logout()
     assert "已超期" in client.get(public_url(world.page_a)).content.decode()
+
+
+def test_autosave_never_carries_a_review_decision(world, client):
+    """Wagtail's autosave re-posts the edit form with its hidden workflow-action fields: refused."""
+    task_state = submit(client, world)
+    client.force_login(world.editor)
+    form = {**edit_form(), "action-workflow-action": "true", "workflow-action-name": "approve"}
+    response = client.post(edit_url(world.page_a), form, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and response.json()["error_code"] == "blocked_by_hook"
+    world.page_a.refresh_from_db()
+    task_state.refresh_from_db()
+    assert not world.page_a.live and task_state.status == task_state.STATUS_IN_PROGRESS
+    assert "data-no-autosave" in client.get(edit_url(world.page_a)).content.decode()
