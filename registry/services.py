@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wagtail.log_actions import LogContext, log
+from wagtail.search import index
 
 from core.errors import RowProblem
 from core.importing import (
@@ -277,6 +278,9 @@ def _apply_registry(rows: list[RegistryRow], report: ImportReport, user) -> None
         _apply_registry_contract(estate, firm, row.contract_start, latest.get(estate.code), report)
 
     directory_pages_sync(estates=touched_estates, firms=touched_firms, user=user)
+    # What an estate or a firm is found by includes the other's name (core.search): both change
+    # with a handover or a rename, so every estate and firm the import named is indexed again.
+    search_reindex(estate_ids={e.pk for e in touched_estates}, firm_ids={f.pk for f in touched_firms})
 
 
 def _apply_registry_contract(estate, firm, start, current, report) -> None:
@@ -395,6 +399,7 @@ def _overlap(new: ContractRow, stored: list[ServiceContract], earlier: list[Cont
 
 def _apply_contracts(rows: list[ContractRow], report: ImportReport, user) -> None:
     stored = {(c.estate_id, c.start): c for c in ServiceContract.objects.all()}
+    changed: list[ServiceContract] = []
     for row in rows:
         contract = stored.get((row.estate.pk, row.start))
         if contract is None:
@@ -402,13 +407,16 @@ def _apply_contracts(rows: list[ContractRow], report: ImportReport, user) -> Non
                 estate=row.estate, firm=row.firm, start=row.start, end=row.end, note=row.note
             )
             _created(report, contract, f"{row.estate.code} 新增服务合同：{row.firm.name}，{row.start} 起")
+            changed.append(contract)
         elif contract.end != row.end or contract.note != row.note:
             diff = {"end": [_plain(contract.end), _plain(row.end)], "note": [contract.note, row.note]}
             contract.end, contract.note = row.end, row.note
             contract.save(update_fields=["end", "note"])
             _updated(report, contract, diff, f"{row.estate.code} 更新合同（{row.start} 起）")
+            changed.append(contract)
         else:
             report.unchanged += 1
+    search_reindex(estate_ids={c.estate_id for c in changed}, firm_ids={c.firm_id for c in changed})
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -439,6 +447,23 @@ def _label(model, field: str) -> str:
 
 
 # --- the pages of estates and firms, kept in step with the records ------------------------------
+
+
+def search_reindex(*, estate_ids=(), firm_ids=()) -> None:
+    """Index again the live pages of these estates and firms (SPEC §11: saving or importing a
+    record updates its entry). A firm's page is found by the names of the estates it manages, and
+    an estate's by its firm's name, so a contract touches both sides."""
+    estate_ids, firm_ids = set(estate_ids), set(firm_ids)
+    if estate_ids:
+        firm_ids |= set(
+            ServiceContract.objects.filter(estate_id__in=estate_ids).values_list("firm_id", flat=True)
+        )
+    pages = [
+        *EstatePage.objects.filter(estate_id__in=estate_ids).select_related("estate"),
+        *FirmPage.objects.filter(firm_id__in=firm_ids).select_related("firm"),
+    ]
+    for page in pages:
+        index.insert_or_update_object(page)
 
 
 def slug_for(name: str, *, fallback: str, taken: set[str]) -> str:

@@ -131,3 +131,22 @@ def test_search_reads_a_fixed_number_of_queries(client, db, url_name, django_ass
     few = count()
     grow(30)
     assert count() <= few <= 20  # the type-ahead stops searching once it has eight
+
+
+def test_a_handover_imported_moves_the_estate_to_the_new_firm_in_search(client, town):
+    from core.tabular import Table
+    from registry.services import registry_import
+
+    estate, new_firm = town["estates"]["枫林雅园"], town["other"]
+    header = ("estate_code", "firm_credit_code", "contract_start", "contract_end", "note")
+    old = estate.contracts.get()
+    rows = (
+        (2, dict(zip(header, (estate.code, town["firm"].credit_code, str(old.start), "2025-06-30", "期满"), strict=True))),
+        (3, dict(zip(header, (estate.code, new_firm.credit_code, "2025-07-01", "", "业主大会选聘"), strict=True))),
+    )  # fmt: skip
+    registry_import(table=Table(header=header, rows=rows[:1]))  # the old contract ends
+    registry_import(table=Table(header=header, rows=rows[1:]))  # the new firm takes over
+    assert results(client, "林雅")["firms"] == ["北辰安泰物业管理有限公司"]
+    assert "北辰安泰物业管理有限公司" in [
+        s["title"] for s in json.loads(client.get(reverse("search_suggest"), {"q": "北辰"}).content)
+    ]
