@@ -87,7 +87,7 @@ def test_demo_banner_only_when_demo_data_is_on(client, registry):
 
     for path in ["/", "/estates/", "/estates/df-001/", "/firms/", "/search/?q=雅园"]:
         body = html(client.get(path))
-        assert '<div class="demo-banner" role="note">' in body, path
+        assert '<section class="demo-banner" aria-label="演示数据提示">' in body, path
         assert "本站所有小区、企业、人员与分数均为虚构" in body, path
 
 
