@@ -24,6 +24,7 @@ from wagtail.search import index
 
 from cases import selectors
 from cases.blocks import CaseBodyBlock
+from core.search import CHINESE_SEARCH_FIELDS, ChineseSearchable
 from registry.firm_access import FirmOwnedPage
 from registry.models import Estate, Firm, ServiceContract
 from registry.permissions import user_firm_ids, user_is_firm_scoped
@@ -120,7 +121,7 @@ class CasePageForm(WagtailAdminPageForm):
         return firm
 
 
-class CasePage(FirmOwnedPage, Page):
+class CasePage(FirmOwnedPage, ChineseSearchable, Page):
     """One case story, written by a firm and public once an editor approves it (SPEC §6).
 
     A firm-owned page (registry.firm_access): the users of the case's firm edit and submit it;
@@ -172,16 +173,20 @@ class CasePage(FirmOwnedPage, Page):
         FieldPanel("evidence_criterion"),
         FieldPanel("call"),
     ]
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("problem"),
-        index.SearchField("body"),
-        index.RelatedFields("firm", [index.SearchField("name")]),
-        index.RelatedFields("estate", [index.SearchField("name")]),
-        index.FilterField("category"),
-        index.FilterField("firm"),
-        index.FilterField("estate"),
-    ]
+    search_fields = (
+        Page.search_fields
+        + CHINESE_SEARCH_FIELDS
+        + [
+            index.SearchField("summary"),
+            index.SearchField("problem"),
+            index.SearchField("body"),
+            index.RelatedFields("firm", [index.SearchField("name")]),
+            index.RelatedFields("estate", [index.SearchField("name")]),
+            index.FilterField("category"),
+            index.FilterField("firm"),
+            index.FilterField("estate"),
+        ]
+    )
     parent_page_types = ["cases.CaseIndexPage"]
     subpage_types: list[str] = []
     template = "cases/case_page.html"
@@ -211,6 +216,15 @@ class CasePage(FirmOwnedPage, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.case_detail(page=self))
         return context
+
+    def search_texts(self) -> list[str]:
+        """Found in Chinese by its summary, the problem it solved, its firm, estate and tags
+        (core.search: characters and bigrams of these)."""
+        texts = [self.summary, self.problem, self.get_category_display(), self.firm.name]
+        if self.estate_id:
+            texts.append(self.estate.name)
+        texts.extend(tag.name for tag in self.tags.all())
+        return texts
 
     # --- registry.firm_access.FirmOwnedPage: a case belongs to its firm, whatever the day -------
 
