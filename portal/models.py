@@ -6,11 +6,22 @@ from django.utils.html import strip_tags
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
+from wagtail.permission_policies.sites import SitePermissionPolicy
 
 from core.search import CHINESE_SEARCH_FIELDS, ChineseSearchable
 from registry import selectors
 from registry.sections import HOME, sections_for
+
+
+class SiteSettingPermissionPolicy(SitePermissionPolicy):
+    """Wagtail's policy, with the sites a user may edit as a plain queryset: Wagtail's own is
+    DISTINCT with the Site ordering, which PostgreSQL refuses (a 500 for every user who may not edit
+    the current site's settings, firms and committee included, in Wagtail 8.0.1)."""
+
+    def sites_user_has_any_permission_for(self, user, actions):
+        sites = super().sites_user_has_any_permission_for(user, actions)
+        return Site.objects.filter(pk__in=sites.order_by().values("pk"))
 
 
 @register_setting(icon="site")
@@ -49,6 +60,10 @@ class PortalSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "站点设置"
+
+    @classmethod
+    def get_permission_policy(cls):
+        return SiteSettingPermissionPolicy(cls)
 
 
 class HomePage(Page):
