@@ -135,6 +135,9 @@ def test_the_evidence_is_served_to_its_firm_editors_and_the_committee_only(clien
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"].startswith("attachment;")
         assert response["X-Content-Type-Options"] == "nosniff"
+    for role in ("editor", "committee"):  # the appeal's detail lists the evidence for them too
+        client.force_login(people[role])
+        assert "抽样记录.pdf" in client.get(reverse("appeals:inspect", args=[appeal.pk])).content.decode()
     client.force_login(people["firm_b"])
     assert client.get(url).status_code == 404
     assert client.get(reverse("appeals:evidence", args=[999999])).status_code == 404
