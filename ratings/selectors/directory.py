@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 
 from ratings import engine
 from ratings.models.publication import Release, ReleaseRow
@@ -23,7 +25,9 @@ from ratings.selectors.common import (
     latest_release,
     page_path,
 )
+from ratings.selectors.locks import quarter_in_review
 from registry.models import Firm
+from registry.selectors import current_contracts_by_estate
 
 # --------------------------------------------------------------------------- estate, firm, home
 
@@ -38,35 +42,100 @@ def _latest_per_quarter(rows: list[dict]) -> list[dict]:
     return latest
 
 
-def estate_ratings(*, estate_id: int) -> dict:
+def estate_ratings(*, estate_id: int, today: dt.date | None = None) -> dict:
     """The estate page's plate, why this colour, monthly scores, plate history and hotline trend,
-    from the released quarters (latest version of each): two queries."""
+    from the released quarters (latest version of each), and what a resident should know beside
+    the plate: this estate's own line of a correction, an exit warning, a plate past its validity,
+    a firm that took over after the quarter began. Three queries (four past validity)."""
+    today = today or timezone.localdate()
     paths = _live_quarter_paths()
     rows = ReleaseRow.objects.filter(estate_id=estate_id, quarter__in=list(paths)).order_by(
         "-quarter", "-release__version"
     )
-    history = _latest_per_quarter(
-        list(
-            rows.values(
-                "quarter",
-                "release__version",
-                "release__published_at",
-                "band",
-                "score",
-                "rank_in_group",
-                "rank_overall",
-                "row",
-                "release__document__scheme",
-            )  # fmt: skip
-        )
+    every_version = list(
+        rows.values(
+            "quarter",
+            "release__version",
+            "release__published_at",
+            "band",
+            "score",
+            "rank_in_group",
+            "rank_overall",
+            "row",
+            "release__document__scheme",
+            "release__document__exit_warnings",
+        )  # fmt: skip
     )
+    history = _latest_per_quarter(every_version)
     if not history:
         return {"current": None, "history": [], "chart": None}
     entries = [_estate_quarter(h, paths) for h in history]
     current = entries[0]
     current["why"] = _why(history[0])
     current["months"] = _month_table(history[0])
+    current["correction"] = _own_correction(history[0], every_version)
+    current["exit_warning"] = _exit_warning(history[0])
+    current["validity"] = _validity(current["quarter"], today)
+    current["takeover"] = _takeover(estate_id, current["quarter"], current["firm_name"])
     return {"current": current, "history": entries, "chart": _hotline_points(history)}
+
+
+def _own_correction(latest: dict, every_version: list[dict]) -> dict | None:
+    """This estate's line of a correction: its plate and score in the first version of the quarter
+    and now, when a later version changed them (e.g. 黄牌 → 蓝牌 in v2)."""
+    if latest["release__version"] == 1:
+        return None
+    first = next(
+        (
+            r
+            for r in reversed(every_version)
+            if r["quarter"] == latest["quarter"] and r["release__version"] == 1
+        ),
+        None,
+    )
+    if first is None or (first["band"], first["score"]) == (latest["band"], latest["score"]):
+        return None
+    labels = band_labels(latest["release__document__scheme"])
+    old_labels = band_labels(first["release__document__scheme"])
+    return {
+        "version": latest["release__version"],
+        "from_band_label": old_labels.get(first["band"], first["band"]),
+        "to_band_label": labels.get(latest["band"], latest["band"]),
+        "from_score": first["row"].get("score"),
+        "to_score": latest["row"].get("score"),
+    }
+
+
+def _exit_warning(latest: dict) -> dict | None:
+    """清退预警 of this estate in the current release, if any (SPEC §3)."""
+    code = latest["row"].get("estate_code")
+    for warning in latest["release__document__exit_warnings"] or []:
+        if warning.get("estate_code") == code:
+            return warning
+    return None
+
+
+def _validity(quarter: str, today: dt.date) -> dict:
+    """A plate is valid until the end of the next quarter; past that, say so and why no newer plate
+    is up: the next quarter is with the committee, or not yet computed."""
+    following = engine.next_quarter(quarter)
+    valid_until = engine.quarter_bounds(following)[1]
+    expired = today > valid_until
+    return {
+        "valid_until": valid_until,
+        "expired": expired,
+        "next_label": engine.quarter_label(following),
+        "next_in_review": expired and quarter_in_review(following),
+    }
+
+
+def _takeover(estate_id: int, quarter: str, rated_firm: str | None) -> dict | None:
+    """新接管未满一季度: the firm managing the estate today took over after the rated quarter began,
+    so the plate speaks of the service before it (or only partly of its own)."""
+    contract = current_contracts_by_estate([estate_id]).get(estate_id)
+    if contract is None or contract.start <= engine.quarter_bounds(quarter)[0]:
+        return None
+    return {"firm_name": contract.firm.name, "start": contract.start, "rated_firm": rated_firm}
 
 
 def _estate_quarter(h: dict, paths: dict[str, str]) -> dict:

@@ -142,3 +142,62 @@ def test_current_plates_come_from_the_latest_release_of_the_latest_quarter(
     changed = {r["estate_code"]: r for r in v2.document["estates"]}[estates[3].code]
     assert current_plates(estate_ids=[estates[3].pk])[estates[3].pk]["band"] == changed["band"]
     assert current_plates(estate_ids=[0]) == {}
+
+
+def test_the_plate_names_this_estates_own_line_of_a_correction(client, two_quarters):
+    estate = two_quarters["estates"][2]  # full marks: green
+    v2 = correct("2025Q1", estate=estate, month="2025-03", owner="0.0")
+    old = {r["estate_code"]: r for r in two_quarters["q1"].document["estates"]}[estate.code]
+    new = {r["estate_code"]: r for r in v2.document["estates"]}[estate.code]
+    assert (old["band"], old["score"]) != (new["band"], new["score"])
+    plate = text_of(client.get(estate.page.url).content.decode())
+    plate = plate[plate.index("当前挂牌") : plate.index("为什么是这个颜色")]
+    assert "已更正" in plate and "本小区在第 2 版中更正" in plate
+    assert f"（{old['score']} 分） → " in plate and f"（{new['score']} 分）" in plate
+    other = text_of(client.get(two_quarters["estates"][3].page.url).content.decode())
+    assert "本小区在第 2 版中更正" not in other  # unchanged by the correction
+
+
+def test_an_exit_warning_is_shown_beside_the_plate(client, db):
+    from ratings.models import MonthlyScore
+
+    data = street_scores(5, months=HALF_YEAR)
+    vetoed = data["estates"][0]  # vetoed in March; vetoed in December too: red two quarters running
+    MonthlyScore.objects.filter(estate=vetoed, month="2024-12").update(
+        veto=True, veto_reason="重大安全事故（测试）"
+    )
+    publish("2024Q4")
+    release = publish("2025Q1")
+    assert [w["estate_code"] for w in release.document["exit_warnings"]] == [vetoed.code]
+    text = text_of(client.get(vetoed.page.url).content.decode())
+    assert "清退预警" in text and "已被列入清退预警" in text
+    assert "清退预警" not in text_of(client.get(data["estates"][2].page.url).content.decode())
+
+
+def test_a_plate_past_its_validity_says_so_and_why_no_newer_one(client, two_quarters):
+    import datetime as dt
+
+    from ratings.selectors import estate_ratings
+
+    estate = two_quarters["estates"][4]
+    assert not estate_ratings(estate_id=estate.pk, today=dt.date(2025, 6, 30))["current"]["validity"][
+        "expired"
+    ]
+    late = estate_ratings(estate_id=estate.pk, today=dt.date(2025, 7, 1))["current"]["validity"]
+    assert late["expired"] and late["next_label"] == "2025年第2季度" and not late["next_in_review"]
+    assert "本挂牌已过有效期" in text_of(client.get(estate.page.url).content.decode())  # today is long after
+
+
+def test_a_firm_that_took_over_after_the_quarter_began_is_named(client, two_quarters):
+    import datetime as dt
+
+    from registry.models import ServiceContract
+    from tests.factories import FirmFactory
+
+    estate = two_quarters["estates"][4]
+    ServiceContract.objects.filter(estate=estate).update(end=dt.date(2025, 2, 14))
+    ServiceContract.objects.create(
+        estate=estate, firm=FirmFactory(name="新来物业有限公司"), start=dt.date(2025, 2, 15)
+    )
+    text = text_of(client.get(estate.page.url).content.decode())
+    assert "新接管未满一季度" in text and "新来物业有限公司 自 2025年2月15日 起接管本小区" in text
