@@ -56,6 +56,21 @@ e2e: install
 bench: install
 	$(BIN)/python -m bench
 
+# Lighthouse's mobile performance of the main pages (SPEC §12: ≥ 95), against a running `make run`
+# (start it in another terminal, same PORT). Needs Node.js and npm; installs the pinned lighthouse
+# into .lighthouse/ once; uses Debian's Chromium. Not part of CI.
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null || { echo "make lighthouse needs Node.js and npm: apt-get install nodejs npm"; exit 1; }
+	@echo "==> Installing lighthouse $(LIGHTHOUSE_VERSION) into .lighthouse/"
+	@npm install --silent --no-save --no-audit --no-fund --prefix .lighthouse lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: install $(LIGHTHOUSE)
+	@curl -fsS -o /dev/null $(PORTAL_BASE_URL)/ || { echo "Nothing answers at $(PORTAL_BASE_URL)/: run make run first"; exit 1; }
+	@CHROME_PATH=/usr/bin/chromium $(BIN)/python -m bench.lighthouse --lighthouse $(LIGHTHOUSE) --base-url $(PORTAL_BASE_URL)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -68,4 +83,4 @@ format: install
 	$(BIN)/djhtml templates
 
 clean:
-	rm -rf $(VENV) db.sqlite3 collected-static .pytest_cache
+	rm -rf $(VENV) db.sqlite3 collected-static .pytest_cache .lighthouse
