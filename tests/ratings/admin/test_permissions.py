@@ -93,8 +93,9 @@ MATRIX = [
     ("ratings_quarters:correction",    POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     # Outside the ratings app: pages and site settings stay out of firms' reach.
     ("wagtailadmin_pages:edit",        GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
-    # The committee holds page rights on /ratings/ only (to approve quarters): the explorer sends it there.
-    ("wagtailadmin_explore",           GET,  "page",      (LOGIN, DENIED,  DENIED,  MOVED,  OK,     OK)),
+    # The committee holds page rights on /ratings/ only (to approve quarters), and a firm on its own
+    # disclosures and cases (registry.firm_access): the explorer sends each to what it may explore.
+    ("wagtailadmin_explore",           GET,  "page",      (LOGIN, MOVED,   MOVED,   MOVED,  OK,     OK)),
     ("wagtailadmin_pages:add_subpage", GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
     ("wagtailadmin_pages:delete",      GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, DENIED, OK)),
     ("wagtailsettings:edit",           GET,  "settings",  (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
@@ -320,13 +321,16 @@ def test_the_menu_shows_a_firm_its_scores_but_no_registry_and_no_imports(client,
     assert "数据导入" in home and "登记册" in home
 
 
-def test_a_firm_user_has_no_page_permission_anywhere(world):
-    from wagtail.permission_policies.pages import PagePermissionPolicy
+def test_a_firm_user_publishes_nothing_and_has_no_page_right_outside_disclosures_and_cases(world):
+    from wagtail.models import Page
+    from wagtail.permissions import policy_registry
 
-    policy = PagePermissionPolicy()
+    policy = policy_registry.get_by_type(Page)
     for role in ("firm1", "firm2"):
         user = world["users"][role]
-        assert not policy.instances_user_has_any_permission_for(user, ["add", "change", "publish"]).exists()
+        assert not policy.instances_user_has_permission_for(user, "publish").exists()
+        pages = policy.instances_user_has_any_permission_for(user, ["add", "change"])
+        assert {page.specific_class._meta.app_label for page in pages} <= {"disclosures", "cases"}
 
 
 def test_the_registry_does_not_shadow_wagtails_own_user_groups(client, world):
