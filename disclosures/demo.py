@@ -86,17 +86,39 @@ def disclosure_content(page: DisclosurePage, *, firm: Firm, edition: int = 1) ->
     fee = property_fee(code, group)
     basis = GOVERNMENT_GUIDED if group in GOVERNMENT_PRICED else MARKET
     page.fee_items = [
-        FeeItem(name="物业服务费", price=fee, unit=PER_SQM_MONTH, pricing_basis=basis, effective_date=effective,
-                is_property_fee=True),  # fmt: skip
-        FeeItem(name="地上停车费", price=_money(60 + _h(code, "park") % 90), unit="元/车位·月",
-                pricing_basis=MARKET, effective_date=effective),  # fmt: skip
-        FeeItem(name="装修垃圾清运费", price=_money(200 + _h(code, "waste") % 5 * 50), unit="元/次",
-                pricing_basis=MARKET, effective_date=effective),  # fmt: skip
+        FeeItem(
+            name="物业服务费",
+            price=fee,
+            unit=PER_SQM_MONTH,
+            pricing_basis=basis,
+            effective_date=effective,
+            is_property_fee=True,
+        ),
+        FeeItem(
+            name="地上停车费",
+            price=_money(60 + _h(code, "park") % 90),
+            unit="元/车位·月",
+            pricing_basis=MARKET,
+            effective_date=effective,
+        ),
+        FeeItem(
+            name="装修垃圾清运费",
+            price=_money(200 + _h(code, "waste") % 5 * 50),
+            unit="元/次",
+            pricing_basis=MARKET,
+            effective_date=effective,
+        ),
     ]
     page.revenue_statements = [_statement(estate, edition=edition)]
     page.fund_uses = (
-        [MaintenanceFundUse(period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 6, 30),
-                            item="2号楼屋面防水翻修", amount=_money(80_000 + _h(code, "fund") % 120_000))]  # fmt: skip
+        [
+            MaintenanceFundUse(
+                period_start=dt.date(2026, 1, 1),
+                period_end=dt.date(2026, 6, 30),
+                item="2号楼屋面防水翻修",
+                amount=_money(80_000 + _h(code, "fund") % 120_000),
+            )
+        ]
         if _h(code, "fund") % 3 == 0
         else []
     )
