@@ -297,6 +297,17 @@ def feed_cases() -> list[dict]:
     return [dict(r, url=page_path(r["url_path"]), category_label=labels.get(r["category"], "")) for r in rows]
 
 
+def estate_feed_cases(*, estate_id: int) -> list[dict]:
+    """An estate's cases for its Atom feed, newest first: one query."""
+    rows = (
+        live_cases()
+        .filter(estate_id=estate_id)
+        .order_by("-first_published_at", "-pk")
+        .values("pk", "title", "url_path", "summary", "first_published_at")[:FEED_SIZE]
+    )
+    return [dict(r, url=page_path(r["url_path"])) for r in rows]
+
+
 # --------------------------------------------------------------------------- calls
 
 

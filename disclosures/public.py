@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 
 from disclosures.fees import fee_comparison
 from disclosures.models import PER_SQM_MONTH, DisclosurePage, FeeItem, RevenueStatement
-from disclosures.selectors import disclosure_overdue
+from disclosures.selectors import disclosure_overdue, disclosure_versions
 from ratings.selectors import current_plates
 
 
@@ -102,3 +102,15 @@ def noticeboard_context(*, estate_slug: str, request) -> dict | None:
         "qr_svg": qr.svg_inline(scale=4, omitsize=False),
         "printed_on": timezone.localdate(),
     }
+
+
+def estate_feed_versions(*, estate_id: int) -> list[dict]:
+    """The approved versions of an estate's disclosure for its Atom feed, newest first: two queries."""
+    page = DisclosurePage.objects.live().filter(estate_id=estate_id).only("pk", "url_path").first()
+    if page is None:
+        return []
+    url = page.url
+    return [
+        {"number": v.number, "published_at": v.published_at, "url": f"{url}v{v.number}/", "page_id": page.pk}
+        for v in reversed(disclosure_versions(page_id=page.pk))
+    ]

@@ -15,6 +15,7 @@ from portal.security import ThrottledFrontendLoginForm
 from ratings import engine
 from ratings import views as ratings_views
 from ratings.feeds import RatingsFeed
+from registry.feeds import EstateFeed
 from search import views as search_views
 
 QUARTER = rf"(?P<quarter_slug>{engine.QUARTER_SLUG_PATTERN})"
@@ -44,6 +45,7 @@ urlpatterns = [
     re_path(
         r"^estates/(?P<estate_slug>[^/]+)/noticeboard/$", disclosure_views.noticeboard, name="noticeboard"
     ),
+    re_path(r"^estates/(?P<estate_slug>[^/]+)/feed/$", EstateFeed(), name="estate_feed"),
     path("feeds/ratings/", RatingsFeed(), name="ratings_feed"),
     path("feeds/cases/", CasesFeed(), name="cases_feed"),
 ]

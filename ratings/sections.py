@@ -5,13 +5,23 @@ a firm's bands and list entries, the latest quarter's plates and lists on the ho
 
 from ratings.selectors import (
     current_plates,
+    estate_feed_plates,
     estate_pages_with_plate,
     estate_ratings,
     firm_ratings,
     home_ratings,
     plate_choices,
 )
-from registry.sections import ESTATE, FIRM, HOME, DirectoryFacet, directory_facet_register, section_register
+from registry.sections import (
+    ESTATE,
+    FIRM,
+    HOME,
+    DirectoryFacet,
+    FeedEntry,
+    directory_facet_register,
+    estate_feed_register,
+    section_register,
+)
 
 
 def sections_register() -> None:
@@ -45,4 +55,17 @@ def sections_register() -> None:
             choices=plate_choices,
             filter=estate_pages_with_plate,
         )
+    )
+    estate_feed_register(
+        "ratings",
+        lambda estate: [
+            FeedEntry(
+                title=entry["title"],
+                url=entry["url"],
+                published_at=entry["published_at"],
+                summary=entry["summary"],
+                guid=entry["guid"],
+            )
+            for entry in estate_feed_plates(estate_id=estate.pk)
+        ],
     )

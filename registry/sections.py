@@ -74,3 +74,29 @@ def directory_facet_register(facet: DirectoryFacet) -> None:
 
 def directory_facets() -> list[DirectoryFacet]:
     return sorted(_facets.values(), key=lambda f: (f.order, f.name))
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One entry of an estate's Atom feed (/estates/<slug>/feed/): a plate, a correction, an
+    approved disclosure, a case …"""
+
+    title: str
+    url: str
+    published_at: object  # an aware datetime
+    summary: str = ""
+    guid: str = ""
+
+
+_estate_feeds: dict[str, Callable[[object], list[FeedEntry]]] = {}
+
+
+def estate_feed_register(name: str, entries: Callable[[object], list[FeedEntry]]) -> None:
+    """Add (or replace, by name) what a domain app contributes to an estate's feed: `entries(estate)`
+    returns its entries, newest first, in a fixed number of queries."""
+    _estate_feeds[name] = entries
+
+
+def estate_feed_entries(estate, *, limit: int = 50) -> list[FeedEntry]:
+    entries = [entry for read in _estate_feeds.values() for entry in read(estate)]
+    return sorted(entries, key=lambda e: e.published_at, reverse=True)[:limit]

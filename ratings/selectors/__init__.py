@@ -15,6 +15,7 @@ downloads, and elsewhere only the parts a page needs are read through JSON key l
 from .common import DATA_FIELDS, MONTH_FIELDS, NO_SCORE, page_path, release_title
 from .directory import (
     current_plates,
+    estate_feed_plates,
     estate_pages_with_plate,
     estate_ratings,
     firm_ratings,
@@ -45,6 +46,7 @@ __all__ = [
     "DATA_FIELDS",
     "appeal_window_start",
     "current_plates",
+    "estate_feed_plates",
     "estate_pages_with_plate",
     "appealable_scores",
     "frozen_computation",

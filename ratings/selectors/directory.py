@@ -418,3 +418,43 @@ def estate_pages_with_plate(queryset, band: str):
     if band == NO_PLATE:
         return queryset.exclude(estate_id__in=rows.values("estate_id"))
     return queryset.filter(estate_id__in=rows.filter(band=band).values("estate_id"))
+
+
+def estate_feed_plates(*, estate_id: int) -> list[dict]:
+    """Every plate of an estate as its Atom feed tells it (SPEC §7): one entry per release of a
+    live quarter, corrections marked 更正, newest first. Two queries."""
+    paths = _live_quarter_paths()
+    rows = (
+        ReleaseRow.objects.filter(estate_id=estate_id, quarter__in=list(paths))
+        .order_by("-release__published_at")
+        .values(
+            "release_id",
+            "quarter",
+            "band",
+            "score",
+            "rank_in_group",
+            "release__version",
+            "release__published_at",
+            "release__document__scheme__bands",
+        )
+    )
+    entries = []
+    for row in rows:
+        labels = {b["code"]: b["label"] for b in row["release__document__scheme__bands"] or []}
+        labels[PENDING] = engine.PENDING_LABEL
+        label, version = engine.quarter_label(row["quarter"]), row["release__version"]
+        correction = version > 1
+        score = f"{row['score']} 分" if row["score"] is not None else "数据不足"
+        rank = f"，组内第 {row['rank_in_group']} 名" if row["rank_in_group"] else ""
+        entries.append(
+            {
+                "title": f"{label}挂牌：{labels.get(row['band'], row['band'])}"
+                + ("（更正）" if correction else ""),
+                "url": paths[row["quarter"]] + (f"v{version}/" if correction else ""),
+                "published_at": row["release__published_at"],
+                "summary": f"{label}季度得分 {score}{rank}"
+                + (f"；第 {version} 版（更正）" if correction else ""),
+                "guid": f"urn:sunshine:release:{row['release_id']}:estate:{estate_id}",
+            }
+        )
+    return entries
