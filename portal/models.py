@@ -85,6 +85,7 @@ class HomePage(Page):
         context["directory_stats"] = selectors.directory_stats()
         context["groups"] = selectors.group_list()
         context["sections"] = sections_for(HOME)
+        context["single_search"] = True  # the find-my-estate box stands in for the header's
         return context
 
 

@@ -69,7 +69,9 @@ def test_estate_page_marks_its_section_in_the_navigation(client, registry):
 def test_pages_load_only_our_own_static_files(client, registry):
     body = html(client.get("/"))
 
-    assets = re.findall(r'<(?:link|script|img)\b[^>]*?(?:href|src)="([^"]+)"', body)
+    # What the page loads (feed links, rel="alternate", are only named, never loaded).
+    tags = [t for t in re.findall(r"<(?:link|script|img)\b[^>]*>", body) if 'rel="alternate"' not in t]
+    assets = [re.search(r'(?:href|src)="([^"]+)"', t).group(1) for t in tags]
     assert assets, "the page links no stylesheet"
     assert all(url.startswith("/static/") for url in assets), assets
     # Scripts only enhance (the type-ahead): our own files, deferred, never inline.
@@ -207,3 +209,10 @@ def test_a_newly_published_section_appears_in_the_navigation_at_once(client, reg
         r'<nav class="site-nav" aria-label="主导航">(.*?)</nav>', html(client.get("/estates/")), re.S
     ).group(1)
     assert "三微案例" in nav
+
+
+def test_the_home_page_has_one_search_box_and_other_pages_the_header_one(client, registry):
+    home = html(client.get("/"))
+    assert home.count('role="search"') == 1 and 'id="home-q"' in home
+    estates = html(client.get("/estates/"))
+    assert estates.count('role="search"') == 1 and 'id="site-search-q"' in estates
