@@ -14,7 +14,7 @@ import django_filters
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value, prefetch_related_objects
 from django.utils import timezone
 
 from taggit.models import Tag
@@ -122,18 +122,21 @@ def case_list_context(*, index_page, params) -> dict:
 # --------------------------------------------------------------------------- one case
 
 
-def _record_link(model, pk) -> dict | None:
-    if pk is None:
-        return None
-    row = model.objects.filter(pk=pk).values("name", "page__url_path", "page__live").first()
-    if row is None:
-        return None
-    return {"name": row["name"], "url": page_path(row["page__url_path"], bool(row["page__live"]))}
+def _record_links(*, firm_id, estate_id) -> dict[str, dict]:
+    """The names and public paths of a case's firm and estate: one query (read by id, so that a
+    preview shows the firm and estate being chosen)."""
+    columns = {"url_path": F("page__url_path"), "live": F("page__live")}
+    rows = Firm.objects.filter(pk=firm_id).order_by().values("name", kind=Value("firm"), **columns)
+    if estate_id is not None:
+        estate = Estate.objects.filter(pk=estate_id).order_by()
+        rows = rows.union(estate.values("name", kind=Value("estate"), **columns))
+    return {r["kind"]: {"name": r["name"], "url": page_path(r["url_path"], bool(r["live"]))} for r in rows}
 
 
 def case_detail(*, page) -> dict:
-    """A case page's links, tags, issues, more cases of the firm and the evidence: seven queries
-    at most (two of them the evidence's)."""
+    """A case page's links, tags, issues, more cases of the firm and the evidence: six queries
+    at most (two of them the evidence's), and two for the body's images and all their renditions."""
+    _body_images_prefetch(page)
     issues = [
         {"number": r["issue__number"], "title": r["issue__title"], "url": page_path(r["issue__url_path"])}
         for r in _model("CaseIssueEntry")
@@ -149,15 +152,29 @@ def case_detail(*, page) -> dict:
         .order_by("-case_date", "-pk")
         .values("title", "url_path", "case_date")[:RELATED_SIZE]
     ]
+    links = _record_links(firm_id=page.firm_id, estate_id=page.estate_id)
     return {
         "category_label": category_labels().get(page.category, ""),
-        "firm_link": _record_link(Firm, page.firm_id),
-        "estate_link": _record_link(Estate, page.estate_id),
+        "firm_link": links.get("firm"),
+        "estate_link": links.get("estate"),
         "case_tags": list(page.tags.all()),
         "case_issues": issues,
         "related_cases": related,
         "evidence": case_evidence(page=page),
     }
+
+
+def _body_images_prefetch(page) -> None:
+    """Load the body's images and their renditions at once, so a story with many pictures costs
+    two queries, not one per picture."""
+    images = []
+    for block in page.body:
+        value = block.value
+        if block.block_type == "image":
+            images.append(value["image"])
+        elif block.block_type == "before_after":
+            images.extend([value["before"], value["after"]])
+    prefetch_related_objects([image for image in images if image is not None], "renditions")
 
 
 def quarter_of(day: dt.date) -> str:
