@@ -160,6 +160,7 @@ class Side:
     # The same side with its DisclosurePage in the place of its EstatePage (page views are called
     # for both: the estate page no firm edits, the disclosure page its firm edits).
     disclosure_side: "Side | None" = None
+    case_side: "Side | None" = None  # the same, with an unpublished CasePage of the firm
     tag: str = ""
     markers: list[str] = field(default_factory=list)
 
@@ -232,7 +233,7 @@ def _side(letter: str, *, roles, editor, submitter, workflow, street, group) -> 
     # Anything with the tag is this firm's; the suffixed tags are never public (drafts, appeals,
     # private files), while the bare tag is also in the firm's and estate's public pages.
     side.tag = tag
-    side.markers = [f"{tag}{kind}" for kind in ("DRAFT", "APPEAL", "DOC", "DISC", "EVID")]
+    side.markers = [f"{tag}{kind}" for kind in ("DRAFT", "APPEAL", "DOC", "DISC", "EVID", "CASE")]
     side.editing_session = EditingSession.objects.create(
         user=editor,
         content_type=ContentType.objects.get_for_model(Page),
@@ -241,6 +242,7 @@ def _side(letter: str, *, roles, editor, submitter, workflow, street, group) -> 
     )
     _evidence(side, tag)
     _disclosure(side, tag, editor, submitter, workflow)
+    _case(side, tag, letter, submitter, workflow)
     return side
 
 
@@ -291,29 +293,38 @@ def _disclosure(side: Side, tag: str, editor, submitter, workflow) -> None:
     workflow = draft.get_workflow() or workflow
     state = workflow.start(draft, submitter)
     state.refresh_from_db()
-    side.disclosure_side = replace(
+    side.disclosure_side = _page_side(side, draft, side.disclosure_revision, state, editor)
+
+
+def _case(side: Side, tag: str, letter: str, submitter, workflow) -> None:
+    """An unpublished CasePage the firm's user wrote, in its review workflow (when the cases app
+    has firm-owned case pages)."""
+    try:
+        from tests.cases.helpers import make_case
+    except ImportError:
+        return
+    case = make_case(
+        firm=side.firm, estate=side.estate, title=f"{letter}方案例{tag}CASE", live=False, owner=side.user
+    )
+    state = (case.get_workflow() or workflow).start(case, submitter)
+    state.refresh_from_db()
+    side.case_side = _page_side(side, case, case.get_latest_revision(), state, side.user)
+
+
+def _page_side(side: Side, page, revision, state, editor) -> Side:
+    return replace(
         side,
-        page=draft,
-        revision=side.disclosure_revision,
+        page=page,
+        revision=revision,
         workflow_state=state,
         task_state=state.current_task_state,
         editing_session=EditingSession.objects.create(
             user=editor,
             content_type=ContentType.objects.get_for_model(Page),
-            object_id=str(draft.pk),
+            object_id=str(page.pk),
             last_seen_at=timezone.now(),
         ),
     )
-
-
-def has_disclosures() -> bool:
-    from django.apps import apps
-
-    try:
-        apps.get_model("disclosures", "DisclosurePage")
-    except LookupError:
-        return False
-    return True
 
 
 def build_world() -> World:

@@ -5,7 +5,8 @@ The views are found from the URL configuration (tests/permission_matrix.py walks
 for every pattern under /admin/, /api/v2/ and /documents/), not from a list kept by hand: a view
 added by any app is checked at once, and fails the test until the matrix knows which object its URL
 arguments name. Each view is called for a user of firm A with firm A's objects ("own") and with firm
-B's ("other"), and anonymously. Firm B's objects carry markers (a tag in every name, title and reason);
+B's ("other"), and anonymously; every page view is called again with each firm's DisclosurePage
+and unpublished CasePage in the place of its estate page. Firm B's objects carry markers (a tag in every name, title and reason);
 the other-firm column passes only when firm A is refused (login, 403, 404, 405, or Wagtail's redirect
 to the dashboard with "no permission") or gets a page that shows none of firm B's markers.
 
@@ -85,8 +86,16 @@ FIRM_REACHES = {
 }
 # Listings that must show firm A its own rows (so the other column's silence means something).
 SHOWS_OWN = {"monthly_scores:index", "hotline_months:index", "appeals:index", "appeals:inspect"}
-# On its own estate's DisclosurePage (SPEC §5; registry/firm_access.py): editing its draft.
-FIRM_REACHES_DISCLOSURE = {"wagtailadmin_pages:edit", "wagtailadmin_pages:preview_on_edit"}
+# On its own firm-owned page — its estate's DisclosurePage (SPEC §5), its CasePage (SPEC §6) —
+# (registry/firm_access.py): editing its draft and previewing it.
+FIRM_REACHES_OWN_PAGE = {"wagtailadmin_pages:edit", "wagtailadmin_pages:preview_on_edit"}
+# Page views are called again with each firm's firm-owned pages in the place of its estate page.
+FIRM_PAGE_COLUMNS = [
+    f"{whose} {kind}"
+    for kind, app in (("disclosure", "disclosures"), ("case", "cases"))
+    if apps.is_installed(app)
+    for whose in ("own", "other")
+]
 # Where a firm's user has no business at all: the registry, imports, quarters, schemes, users,
 # groups, sites, settings, redirects, collections, the documents and images libraries.
 STAFF_ONLY = (
@@ -126,13 +135,14 @@ NO_OBJECT = {
 # Known leaks in code being written now (not this matrix's to fix): (view, column) → reason.
 _CHOOSER = (
     "registry/firm_access.py scopes the page chooser's listed pages, not the page it is opened at nor "
-    "the titles it shows: Wagtail shows each page's latest draft title, so firm A reads firm B's "
-    "DisclosurePage draft title at /admin/choose-page/<its id>/, and an editor's unpublished title "
-    "of firm B's estate page there and in the chooser's search. Refuse a parent outside the scope "
-    "and show firm users live titles (or no unpublished page)."
+    "the titles it shows: Wagtail shows each page's latest draft title, so firm A reads the draft "
+    "title of firm B's DisclosurePage or unpublished CasePage at /admin/choose-page/<its id>/, and an "
+    "editor's unpublished title of firm B's estate page there and in the chooser's search. Refuse a "
+    "parent outside the scope and show firm users live titles (or no unpublished page)."
 )
 XFAIL: dict[tuple[str, str], str] = {
     ("wagtailadmin_choose_page_child", "other disclosure"): _CHOOSER,
+    ("wagtailadmin_choose_page_child", "other case"): _CHOOSER,
     ("wagtailadmin_choose_page_child", "other"): _CHOOSER,
     ("wagtailadmin_choose_page_search", "firm"): _CHOOSER,
 }
@@ -149,16 +159,16 @@ def _params():
             for app_label, model_name, action, model in pm.bulk_actions():
                 bulk = (app_label, model_name, action)
                 columns = ["anonymous", "own", "other"]
-                if pm.has_disclosures() and issubclass(model, Page):
-                    columns += ["own disclosure", "other disclosure"]
+                if issubclass(model, Page):
+                    columns += FIRM_PAGE_COLUMNS
                 for column in columns:
                     params.append(_param(route, column, bulk))
             continue
         has_object = route.positional or set(route.kwargs) - NO_OBJECT
         for column in ("anonymous", "own", "other") if has_object else ("anonymous", "firm"):
             params.append(_param(route, column, None))
-        if pm.has_disclosures() and _names_a_page(route):
-            for column in ("own disclosure", "other disclosure"):
+        if _names_a_page(route):
+            for column in FIRM_PAGE_COLUMNS:
                 params.append(_param(route, column, None))
     return params
 
@@ -231,11 +241,12 @@ def _get(client, url, *, hops=2):
 def test_firm_a_never_reaches_firm_b(client, db, world, route, column, bulk):
     own, other = world.own, world.other
     reaches = FIRM_REACHES
-    if column.endswith("disclosure"):
-        if own.disclosure_side is None:
-            pytest.skip("no DisclosurePage was made for the estates")
-        own, other = own.disclosure_side, other.disclosure_side
-        column, reaches = column.split()[0], FIRM_REACHES_DISCLOSURE
+    if " " in column:  # a firm-owned page: "own case", "other disclosure" …
+        column, kind = column.split()
+        own, other = getattr(own, f"{kind}_side"), getattr(other, f"{kind}_side")
+        if own is None:
+            pytest.skip(f"no {kind} page was made for the firms")
+        reaches = FIRM_REACHES_OWN_PAGE
     url = _url(route, world, other if column == "other" else own, bulk)
 
     if column == "anonymous":
