@@ -147,3 +147,12 @@ def test_a_304_does_not_load_the_document(client, released, django_assert_max_nu
     etag = client.get(url)["ETag"]
     with django_assert_max_num_queries(3):
         assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_compressed_response_still_answers_its_tag_with_304(client, released):
+    """Gzip weakens the tag (W/"…"); If-None-Match compares weakly, so it still matches."""
+    url = "/ratings/2025-q1/data.json"
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip" and first["ETag"].startswith('W/"')
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
