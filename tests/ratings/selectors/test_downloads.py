@@ -12,7 +12,7 @@ from ratings import workbook
 from ratings.opendata import CSV_FIELDS
 from registry.credit_code import make_code
 from registry.models import Firm
-from tests.ratings.helpers import correct, publish, street_scores
+from tests.ratings.helpers import correct, publish, queries_with, street_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +156,10 @@ def test_a_compressed_response_still_answers_its_tag_with_304(client, released):
     assert first["Content-Encoding"] == "gzip" and first["ETag"].startswith('W/"')
     again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("name", ["data.json", "data.csv", "data.xlsx"])
+def test_each_open_data_file_runs_the_same_few_queries_for_5_or_60_estates(client, db, name):
+    url = lambda data: f"/ratings/2025-q1/{name}"  # noqa: E731
+    small, large = queries_with(5, client, url), queries_with(60, client, url)
+    assert small == large <= 5
