@@ -24,9 +24,9 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
-def pdf_bytes() -> bytes:
+def pdf_bytes(*, width: int = 595) -> bytes:
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=width, height=842)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -52,6 +52,20 @@ def stored_files() -> list[str]:
 @pytest.fixture
 def collections(world):
     return firm_collection_ensure(firm=world.firm_a), firm_collection_ensure(firm=world.firm_b)
+
+
+def stored_document(collection, name: str, content: bytes | None = None, title: str = "收支明细"):
+    return Document.objects.create(
+        title=title,
+        collection=collection,
+        file=ContentFile(pdf_bytes() if content is None else content, name),
+    )
+
+
+def approve_with(client, world, document) -> None:
+    """The firm submits a statement with this attachment and the editor approves it."""
+    task_state = submit(client, world, statements=[{**statement(), "attachment": document.pk}])
+    decide(client, world, task_state, "approve")
 
 
 def upload(client, collection, name, content):
@@ -97,19 +111,15 @@ def test_a_firm_uploads_only_into_its_own_collection(world, collections, client)
 
 def test_a_firm_chooses_only_its_own_documents(world, collections, client):
     own, other = collections
-    mine = Document.objects.create(title="甲方收支", collection=own, file=ContentFile(pdf_bytes(), "a.pdf"))
-    theirs = Document.objects.create(
-        title="乙方收支", collection=other, file=ContentFile(pdf_bytes(), "b.pdf")
-    )
+    mine = stored_document(own, "a.pdf", title="甲方收支")
+    theirs = stored_document(other, "b.pdf", title="乙方收支")
     client.force_login(world.user_a)
     body = client.get(reverse("wagtaildocs_chooser:choose")).json()["html"]
     assert mine.title in body and theirs.title not in body
 
 
 def test_a_drafts_documents_are_served_to_the_firm_not_to_the_public(world, collections, client):
-    document = Document.objects.create(
-        title="收支明细", collection=collections[0], file=ContentFile(pdf_bytes(), "draft.pdf")
-    )
+    document = stored_document(collections[0], "draft.pdf")
     client.force_login(world.user_a)
     assert client.post(
         edit_url(world.page_a), edit_form(statements=[{**statement(), "attachment": document.pk}])
@@ -122,11 +132,8 @@ def test_a_drafts_documents_are_served_to_the_firm_not_to_the_public(world, coll
 
 
 def test_an_approved_versions_documents_are_served_to_anyone(world, collections, client):
-    document = Document.objects.create(
-        title="收支明细", collection=collections[0], file=ContentFile(pdf_bytes(), "approved.pdf")
-    )
-    task_state = submit(client, world, statements=[{**statement(), "attachment": document.pk}])
-    decide(client, world, task_state, "approve")
+    document = stored_document(collections[0], "approved.pdf")
+    approve_with(client, world, document)
     client.logout()
     response = client.get(document.url)
     assert response.status_code == 200
@@ -135,9 +142,7 @@ def test_an_approved_versions_documents_are_served_to_anyone(world, collections,
 
 
 def test_an_attachment_must_be_a_pdf_by_content(world, collections, client):
-    fake = Document.objects.create(
-        title="伪装", collection=collections[0], file=ContentFile(HTML, "fake.pdf")
-    )
+    fake = stored_document(collections[0], "fake.pdf", HTML, title="伪装")
     client.force_login(world.user_a)
     response = client.post(
         edit_url(world.page_a), edit_form(statements=[{**statement(), "attachment": fake.pk}])
@@ -146,46 +151,28 @@ def test_an_attachment_must_be_a_pdf_by_content(world, collections, client):
 
 
 def test_a_published_file_replaced_later_is_not_public_until_approved_again(world, collections, client):
-    document = Document.objects.create(
-        title="收支明细", collection=collections[0], file=ContentFile(pdf_bytes(), "replaced.pdf")
-    )
-    decide(
-        client,
-        world,
-        submit(client, world, statements=[{**statement(), "attachment": document.pk}]),
-        "approve",
-    )
+    document = stored_document(collections[0], "replaced.pdf")
+    approve_with(client, world, document)
     client.force_login(world.user_a)
-    other_pdf = PdfWriter()
-    other_pdf.add_blank_page(width=300, height=300)
-    out = io.BytesIO()
-    other_pdf.write(out)
     response = client.post(
         reverse("wagtaildocs:edit", args=[document.pk]),
         {
             "title": "收支明细",
             "collection": collections[0].pk,
-            "file": SimpleUploadedFile("new.pdf", out.getvalue()),
+            "file": SimpleUploadedFile("new.pdf", pdf_bytes(width=300)),
         },
     )
     assert response.status_code == 302
     client.logout()
     document.refresh_from_db()
     assert client.get(document.url).status_code == 404
-    decide(
-        client,
-        world,
-        submit(client, world, statements=[{**statement(), "attachment": document.pk}]),
-        "approve",
-    )
+    approve_with(client, world, document)
     client.logout()
     assert client.get(document.url).status_code == 200
 
 
 def test_a_firm_cannot_attach_another_firms_document(world, collections, client):
-    theirs = Document.objects.create(
-        title="乙方收支", collection=collections[1], file=ContentFile(pdf_bytes(), "b.pdf")
-    )
+    theirs = stored_document(collections[1], "b.pdf", title="乙方收支")
     client.force_login(world.user_a)
     response = client.post(
         edit_url(world.page_a), edit_form(statements=[{**statement(), "attachment": theirs.pk}])
@@ -195,9 +182,7 @@ def test_a_firm_cannot_attach_another_firms_document(world, collections, client)
 
 def test_an_attachment_already_there_stays_when_the_firm_saves(world, collections, client):
     """After a handover the new firm keeps the statements (and files) the old firm published."""
-    theirs = Document.objects.create(
-        title="乙方收支", collection=collections[1], file=ContentFile(pdf_bytes(), "b.pdf")
-    )
+    theirs = stored_document(collections[1], "b.pdf", title="乙方收支")
     form = edit_form(statements=[{**statement(), "attachment": theirs.pk}])
     client.force_login(world.editor)
     assert client.post(edit_url(world.page_a), form).status_code == 302
