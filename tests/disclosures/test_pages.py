@@ -30,3 +30,15 @@ def test_nobody_adds_a_disclosure_by_hand(world, client):
     client.force_login(world.editor)
     url = f"/admin/pages/add/disclosures/disclosurepage/{world.page_a.get_parent().pk}/"
     assert client.get(url).status_code in (302, 403)
+
+
+def test_an_editor_cannot_delete_a_disclosure_or_the_page_above_it(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.editor)
+    for page in (world.page_a, world.page_a.get_parent()):
+        response = client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
+        assert response.status_code == 302
+    bulk = reverse("wagtail_bulk_action", args=["wagtailcore", "page", "delete"])
+    client.post(f"{bulk}?id={world.page_b.pk}", {"include_descendants": "on"})
+    assert DisclosurePage.objects.filter(pk__in=[world.page_a.pk, world.page_b.pk]).count() == 2
