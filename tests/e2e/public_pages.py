@@ -127,6 +127,22 @@ BROKEN_JS = """(selector) => {
     return broken.slice(0, 5);
 }"""
 
+# Text squeezed into a column about one character wide, so that it reads one character a line.
+SQUEEZED_JS = """() => {
+    const squeezed = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
+        if (text.length < 4) continue;
+        const r = el.getBoundingClientRect();
+        const size = parseFloat(getComputedStyle(el).fontSize);
+        if (!(r.width > 1 && r.width < 2 * size && r.height > 4 * size)) continue;
+        let hidden = false;  // inside a box clipped to 1 px: a phone's table head, visually-hidden text
+        for (let p = el.parentElement; p && !hidden; p = p.parentElement) hidden = p.getBoundingClientRect().width <= 1;
+        if (!hidden) squeezed.push(text.slice(0, 12));
+    }
+    return squeezed.slice(0, 5);
+}"""
+
 # Chart text as rendered: at least 12 CSS px tall glyphs (font size times the SVG's scale).
 CHART_TEXT_JS = """() => {
     const small = [];
@@ -168,6 +184,8 @@ def layout_problems(page) -> list[str]:
         problems.append(f"cut off: {overflow['clipped']}")
     if broken := page.evaluate(BROKEN_JS, UNBROKEN):
         problems.append(f"broken inside: {broken}")
+    if squeezed := page.evaluate(SQUEEZED_JS):
+        problems.append(f"one character a line: {squeezed}")
     if small := page.evaluate(CHART_TEXT_JS):
         problems.append(f"chart text under 12 px: {small}")
     if tables := page.evaluate(TABLE_JS):

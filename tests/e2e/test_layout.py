@@ -45,6 +45,7 @@ def test_the_layout_checks_catch_what_they_look_for(page, site_url):
                 return el;
             };
             add('div', '宽', {width: '600px'});
+            add('p', '一个字一行的说明文字', {width: '1em'});
             const box = add('div', '', {width: '3em'});
             const number = document.createElement('span');
             number.className = 'num';
@@ -60,5 +61,6 @@ def test_the_layout_checks_catch_what_they_look_for(page, site_url):
     problems = " ".join(layout_problems(page))
     assert "scrolls sideways" in problems
     assert "broken inside" in problems and "1234567.89" in problems
+    assert "one character a line" in problems
     assert "chart text under 12 px" in problems
     assert "wide table" in problems
