@@ -1,7 +1,11 @@
 """The quarter page on a phone (issue 12): compact rows of about 120 px at most per estate in
 standard type at 390 px, nothing wider than the screen, and find-my-estate without JavaScript."""
 
+import pytest
+
 from tests.e2e.conftest import MOBILE_WIDTH
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 QUARTER = "/ratings/2026-q2/"  # the demo's corrected quarter: a veto, an exit warning, a v2
 MAX_ROW_HEIGHT = 120
