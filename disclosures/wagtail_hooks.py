@@ -9,7 +9,7 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.viewsets.pages import PageListingViewSet
 
-from disclosures import access
+from disclosures import access, workplace
 from disclosures.models import DisclosurePage
 
 AUTOSAVE_REFUSED = "信息公开页面不自动保存：请使用页面底部的按钮保存草稿、提交审核或审批。"
@@ -23,6 +23,9 @@ class DisclosureListingViewSet(PageListingViewSet):
     icon = "doc-full"
     add_to_admin_menu = True
     menu_order = 250
+
+
+hooks.register("construct_homepage_panels", workplace.firm_home_panels)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,0 +1,57 @@
+"""The firm's panel on the admin home (SPEC §6): open calls for cases, and its cases that are with
+the editors or were sent back with the editor's comment."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from wagtail.admin.ui.components import Component
+
+from cases.models import CaseIndexPage, CasePage
+from cases.selectors import open_calls
+from core.review import IN_REVIEW, SENT_BACK, review_states
+from registry.permissions import user_firm_ids, user_is_firm_scoped
+
+
+def firm_cases_work(*, firm_ids, today) -> dict:
+    """Open calls and the firm's cases under review or sent back: four queries."""
+    drafts = list(
+        CasePage.firm_owned_pages(firm_ids, on=today).order_by("-latest_revision_created_at", "-pk")
+    )
+    reviews = review_states(drafts)
+    return {
+        "calls": open_calls(on=today),
+        "sent_back": [
+            {"page": page, "review": reviews[page.pk]}
+            for page in drafts
+            if reviews.get(page.pk, {}).get("state") == SENT_BACK
+        ],
+        "in_review": [
+            {"page": page, "review": reviews[page.pk]}
+            for page in drafts
+            if reviews.get(page.pk, {}).get("state") == IN_REVIEW
+        ],
+    }
+
+
+class FirmCasesPanel(Component):
+    name = "firm_cases"
+    template_name = "cases/admin/home_panel.html"
+    order = 70
+
+    def __init__(self, firm_ids):
+        self.firm_ids = firm_ids
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context.update(firm_cases_work(firm_ids=self.firm_ids, today=timezone.localdate()))
+        index = CaseIndexPage.objects.only("pk").first()
+        context["add_url"] = (
+            reverse("wagtailadmin_pages:add", args=["cases", "casepage", index.pk]) if index else None
+        )
+        return context
+
+
+def firm_home_panels(request, panels):
+    """construct_homepage_panels: calls and the firm's cases, for a firm's users only."""
+    if user_is_firm_scoped(request.user):
+        panels.append(FirmCasesPanel(sorted(user_firm_ids(request.user))))

@@ -1,0 +1,42 @@
+"""Where pages stand in their review workflow, for the people who wrote them (the firm's admin
+home): with the editors, sent back with the editor's comment, or neither. Two queries for any
+number of pages; no model of its own (Wagtail's WorkflowState and TaskState)."""
+
+from django.contrib.contenttypes.models import ContentType
+
+from wagtail.models import Page, TaskState, WorkflowState
+
+IN_REVIEW, SENT_BACK = "in_review", "sent_back"
+
+
+def review_states(pages) -> dict[int, dict]:
+    """{page id: {"state": IN_REVIEW | SENT_BACK, "comment", "at"}} for the pages whose latest
+    workflow is in progress or needs changes; pages with none are left out."""
+    ids = [str(page.pk) for page in pages]
+    if not ids:
+        return {}
+    latest: dict[str, WorkflowState] = {}
+    states = WorkflowState.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page), object_id__in=ids
+    ).order_by("object_id", "-created_at", "-pk")
+    for state in states:
+        latest.setdefault(state.object_id, state)
+    active = {k: s for k, s in latest.items() if s.status in (s.STATUS_IN_PROGRESS, s.STATUS_NEEDS_CHANGES)}
+    rejections = {}
+    for task in TaskState.objects.filter(
+        workflow_state__in=[s.pk for s in active.values() if s.status == s.STATUS_NEEDS_CHANGES],
+        status=TaskState.STATUS_REJECTED,
+    ).order_by("-finished_at"):
+        rejections.setdefault(task.workflow_state_id, task)
+    found = {}
+    for object_id, state in active.items():
+        if state.status == state.STATUS_IN_PROGRESS:
+            found[int(object_id)] = {"state": IN_REVIEW, "comment": "", "at": state.created_at}
+        else:
+            task = rejections.get(state.pk)
+            found[int(object_id)] = {
+                "state": SENT_BACK,
+                "comment": task.comment if task else "",
+                "at": task.finished_at if task else state.created_at,
+            }
+    return found

@@ -1,0 +1,57 @@
+"""The firm's panel on the admin home (SPEC §1, §5): the disclosure of every estate it manages
+today — never approved, overdue, with the editors, or sent back with the editor's comment."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from wagtail.admin.ui.components import Component
+
+from core.review import IN_REVIEW, SENT_BACK, review_states
+from disclosures.models import DisclosurePage
+from disclosures.selectors import disclosure_overdue
+from registry.permissions import user_firm_ids, user_is_firm_scoped
+
+ORDER = {SENT_BACK: 0, "never": 1, "overdue": 2, IN_REVIEW: 3, "current": 4}
+
+
+def firm_disclosures(*, firm_ids, today) -> list[dict]:
+    """One row per disclosure the firms keep today, what needs doing first: three queries."""
+    pages = list(
+        DisclosurePage.firm_owned_pages(firm_ids, on=today).select_related("estate").order_by("estate__code")
+    )
+    reviews = review_states(pages)
+    rows = []
+    for page in pages:
+        review = reviews.get(page.pk)
+        if review:
+            state = review["state"]
+        elif not page.live:
+            state = "never"
+        elif disclosure_overdue(last_published_at=page.last_published_at, on=today):
+            state = "overdue"
+        else:
+            state = "current"
+        rows.append({"page": page, "estate": page.estate, "state": state, "review": review})
+    rows.sort(key=lambda r: (ORDER[r["state"]], r["estate"].code))
+    return rows
+
+
+class FirmDisclosuresPanel(Component):
+    name = "firm_disclosures"
+    template_name = "disclosures/admin/home_panel.html"
+    order = 60
+
+    def __init__(self, firm_ids):
+        self.firm_ids = firm_ids
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["rows"] = firm_disclosures(firm_ids=self.firm_ids, today=timezone.localdate())
+        context["overdue_months"] = settings.PORTAL_DISCLOSURE_OVERDUE_MONTHS
+        return context
+
+
+def firm_home_panels(request, panels):
+    """construct_homepage_panels: the firm's disclosures, for a firm's users only."""
+    if user_is_firm_scoped(request.user):
+        panels.append(FirmDisclosuresPanel(sorted(user_firm_ids(request.user))))
