@@ -7,7 +7,8 @@ WIDTHS = [390, 1280]  # a phone (tests/e2e/conftest.py MOBILE_WIDTH) and a deskt
 def public_paths() -> list[str]:
     """One page of each public kind, from the demo as loaded: the shell's pages, an estate with a
     plate and a disclosure, a firm, the latest released quarter and one of its printable plates,
-    search, a standard page, and the cases and disclosures pages when those apps have any."""
+    search, a standard page, 评分办法, and the cases and disclosures pages (with an estate's
+    printable noticeboard) when those apps have any."""
     from wagtail.models import Page  # this module's checks also serve scripts without Django
 
     live = Page.objects.live().specific()
@@ -36,6 +37,7 @@ def public_paths() -> list[str]:
         "/firms/",
         first_url("FirmPage"),
         "/ratings/",
+        "/ratings/rules/" if quarter else None,
         quarter,
         plate,
         "/search/?q=雅园",
@@ -44,6 +46,7 @@ def public_paths() -> list[str]:
         first_url("CasePage"),
         first_url("CaseIssuePage"),
         first_url("DisclosurePage"),
+        f"{estate}noticeboard/" if estate and "DisclosurePage" in by_type else None,
     ]
     return [path for path in paths if path]
 
