@@ -2,13 +2,13 @@
 三微案例审核 (cases 0002); an editor approves it (it is published) or asks for changes with a
 comment the firm reads in its editor. Wagtail's workflow does the work and keeps the history."""
 
-from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from wagtail.models import Collection, GroupCollectionPermission, TaskState, WorkflowState
+from wagtail.models import Collection, TaskState, WorkflowState
 
 from cases.models import CasePage
 from core.errors import ActionRefused
+from registry.collections import firm_collection_ensure
 from registry.models import Firm
 from registry.permissions import user_firm_ids
 
@@ -57,25 +57,11 @@ def case_review(*, page, user, action: str, comment: str = "") -> None:
 
 
 def firm_image_collection_ensure(*, firm) -> Collection:
-    """The collection of one firm's case images under 三微案例图片: the firm's account group may
-    add, change and choose images there and nowhere else, so a firm never sees another firm's
-    pictures of an unpublished case. Uploads follow Wagtail's image rules (no SVG)."""
-    root = Collection.get_first_root_node()
-    parent = root.get_children().filter(name=IMAGE_COLLECTION).first() or root.add_child(
-        name=IMAGE_COLLECTION
+    """The collection of one firm's case images under 三微案例图片 (registry.collections). Uploads
+    follow Wagtail's image rules (no SVG)."""
+    return firm_collection_ensure(
+        firm=firm, section=IMAGE_COLLECTION, app_label="wagtailimages", codenames=FIRM_IMAGE_PERMISSIONS
     )
-    suffix = f"（{firm.credit_code}）"
-    collection = next((c for c in parent.get_children() if c.name.endswith(suffix)), None)
-    if collection is None:
-        collection = parent.add_child(name=f"{firm.name}{suffix}")
-    if firm.account_group_id:
-        for permission in Permission.objects.filter(
-            content_type__app_label="wagtailimages", codename__in=FIRM_IMAGE_PERMISSIONS
-        ):
-            GroupCollectionPermission.objects.get_or_create(
-                group_id=firm.account_group_id, collection=collection, permission=permission
-            )
-    return collection
 
 
 def firm_image_collections_ensure(*, user) -> None:

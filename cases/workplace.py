@@ -4,12 +4,10 @@ the editors or were sent back with the editor's comment."""
 from django.urls import reverse
 from django.utils import timezone
 
-from wagtail.admin.ui.components import Component
-
 from cases.models import CaseIndexPage, CasePage
 from cases.selectors import open_calls
 from core.review import IN_REVIEW, SENT_BACK, review_states
-from registry.permissions import user_firm_ids, user_is_firm_scoped
+from registry.workplace import FirmPanel
 
 
 def firm_cases_work(*, firm_ids, today) -> dict:
@@ -33,25 +31,15 @@ def firm_cases_work(*, firm_ids, today) -> dict:
     }
 
 
-class FirmCasesPanel(Component):
+class FirmCasesPanel(FirmPanel):
     name = "firm_cases"
     template_name = "cases/admin/home_panel.html"
     order = 70
 
-    def __init__(self, firm_ids):
-        self.firm_ids = firm_ids
-
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        context.update(firm_cases_work(firm_ids=self.firm_ids, today=timezone.localdate()))
+    def read(self, firm_ids) -> dict:
         index = CaseIndexPage.objects.only("pk").first()
-        context["add_url"] = (
-            reverse("wagtailadmin_pages:add", args=["cases", "casepage", index.pk]) if index else None
-        )
-        return context
+        add_url = reverse("wagtailadmin_pages:add", args=["cases", "casepage", index.pk]) if index else None
+        return {**firm_cases_work(firm_ids=firm_ids, today=timezone.localdate()), "add_url": add_url}
 
 
-def firm_home_panels(request, panels):
-    """construct_homepage_panels: calls and the firm's cases, for a firm's users only."""
-    if user_is_firm_scoped(request.user):
-        panels.append(FirmCasesPanel(sorted(user_firm_ids(request.user))))
+firm_home_panels = FirmCasesPanel.homepage_hook

@@ -8,14 +8,15 @@
   (the history of approved versions stays readable, attachments included).
 """
 
-from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from wagtail.documents import get_document_model
 from wagtail.log_actions import log
-from wagtail.models import Collection, GroupCollectionPermission, Workflow, WorkflowPage
+from wagtail.models import Collection, Workflow, WorkflowPage
 
 from disclosures.models import DisclosurePage, PublishedDocument
+from registry.collections import firm_collection_ensure as firm_collection_in
+from registry.collections import section_collection
 from registry.models import EstatePage
 
 WORKFLOW_NAME = "信息公开审核"  # made by disclosures/migrations/0002_review_workflow.py
@@ -63,31 +64,14 @@ def disclosure_pages_ensure(*, estate_pages=None, user=None) -> int:
 
 
 def disclosures_root_collection() -> Collection:
-    root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=COLLECTION_NAME).first()
-    return existing or root.add_child(name=COLLECTION_NAME)
+    return section_collection(COLLECTION_NAME)
 
 
-@transaction.atomic
 def firm_collection_ensure(*, firm) -> Collection:
-    """The collection of one firm's disclosure documents; the firm's account group may add, change
-    and choose documents there and nowhere else."""
-    parent = disclosures_root_collection()
-    name = f"{firm.name}（{firm.credit_code}）"
-    collection = next((c for c in parent.get_children() if c.name.endswith(f"（{firm.credit_code}）")), None)
-    if collection is None:
-        collection = parent.add_child(name=name)
-    elif collection.name != name:
-        collection.name = name
-        collection.save(update_fields=["name"])
-    if firm.account_group_id:
-        for permission in Permission.objects.filter(
-            content_type__app_label="wagtaildocs", codename__in=FIRM_DOCUMENT_PERMISSIONS
-        ):
-            GroupCollectionPermission.objects.get_or_create(
-                group_id=firm.account_group_id, collection=collection, permission=permission
-            )
-    return collection
+    """The collection of one firm's disclosure documents (registry.collections)."""
+    return firm_collection_in(
+        firm=firm, section=COLLECTION_NAME, app_label="wagtaildocs", codenames=FIRM_DOCUMENT_PERMISSIONS
+    )
 
 
 def disclosure_published(*, page, revision) -> None:

@@ -4,12 +4,10 @@ today — never approved, overdue, with the editors, or sent back with the edito
 from django.conf import settings
 from django.utils import timezone
 
-from wagtail.admin.ui.components import Component
-
 from core.review import IN_REVIEW, SENT_BACK, review_states
 from disclosures.models import DisclosurePage
 from disclosures.selectors import disclosure_overdue
-from registry.permissions import user_firm_ids, user_is_firm_scoped
+from registry.workplace import FirmPanel
 
 ORDER = {SENT_BACK: 0, "never": 1, "overdue": 2, IN_REVIEW: 3, "current": 4}
 
@@ -36,22 +34,16 @@ def firm_disclosures(*, firm_ids, today) -> list[dict]:
     return rows
 
 
-class FirmDisclosuresPanel(Component):
+class FirmDisclosuresPanel(FirmPanel):
     name = "firm_disclosures"
     template_name = "disclosures/admin/home_panel.html"
     order = 60
 
-    def __init__(self, firm_ids):
-        self.firm_ids = firm_ids
-
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        context["rows"] = firm_disclosures(firm_ids=self.firm_ids, today=timezone.localdate())
-        context["overdue_months"] = settings.PORTAL_DISCLOSURE_OVERDUE_MONTHS
-        return context
+    def read(self, firm_ids) -> dict:
+        return {
+            "rows": firm_disclosures(firm_ids=firm_ids, today=timezone.localdate()),
+            "overdue_months": settings.PORTAL_DISCLOSURE_OVERDUE_MONTHS,
+        }
 
 
-def firm_home_panels(request, panels):
-    """construct_homepage_panels: the firm's disclosures, for a firm's users only."""
-    if user_is_firm_scoped(request.user):
-        panels.append(FirmDisclosuresPanel(sorted(user_firm_ids(request.user))))
+firm_home_panels = FirmDisclosuresPanel.homepage_hook
