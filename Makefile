@@ -50,8 +50,9 @@ dev: demo
 test: install
 	$(BIN)/python -m pytest -n auto
 
+# Two browsers at once: each worker has its own live server and database.
 e2e: install
-	$(BIN)/python -m pytest tests/e2e -m e2e
+	$(BIN)/python -m pytest tests/e2e -m e2e -n 2
 
 bench: install
 	$(BIN)/python -m bench
