@@ -36,7 +36,7 @@ names the last edited page of every type.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from wagtail import hooks
 from wagtail.models import AbstractPage, Page, PagePermissionTester, get_page_models
@@ -213,11 +213,16 @@ class FirmAwarePagePermissionPolicy(PagePermissionPolicy):
 
 
 def _scope_page_chooser(pages, request):
-    """construct_page_chooser_queryset: a firm's user chooses no other firm's firm-owned page."""
+    """construct_page_chooser_queryset: a firm's user chooses no other firm's firm-owned page, and
+    sees no page's unpublished title but its own pages': only live pages whose draft title is their
+    public one (Wagtail shows the draft title)."""
     user = request.user
     if not user_is_firm_scoped(user):
         return pages
-    return pages.filter(~Q(content_type__in=_firm_owned_content_types()) | Q(pk__in=firm_page_ids(user)))
+    own = Q(pk__in=firm_page_ids(user))
+    # A subquery on the id: the chooser's search can filter on the id, not on draft_title.
+    public_as_shown = Q(pk__in=Page.objects.filter(live=True, draft_title=F("title")).values("pk"))
+    return pages.filter(~Q(content_type__in=_firm_owned_content_types()) | own).filter(own | public_as_shown)
 
 
 def install() -> None:
@@ -229,6 +234,8 @@ def install() -> None:
 # Admin views that would show a firm's user pages outside its own: the explorer of a page (refused
 # unless the page is one it may explore) and reports over every page (refused outright).
 EXPLORER_VIEWS = {"wagtailadmin_explore", "wagtailadmin_explore_results"}
+# The page chooser opened at a page shows that page's (draft) title: only at a page it may choose.
+CHOOSER_VIEWS = {"wagtailadmin_choose_page_child"}
 ALL_PAGES_VIEWS = {"wagtailadmin_reports:page_types_usage", "wagtailadmin_reports:page_types_usage_results"}
 
 
@@ -245,7 +252,7 @@ class FirmScopedAdminMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         name = match.view_name if match else ""
-        if name not in EXPLORER_VIEWS and name not in ALL_PAGES_VIEWS:
+        if name not in EXPLORER_VIEWS and name not in ALL_PAGES_VIEWS and name not in CHOOSER_VIEWS:
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user_is_firm_scoped(user):
@@ -253,6 +260,13 @@ class FirmScopedAdminMiddleware:
         if name in ALL_PAGES_VIEWS:
             raise PermissionDenied
         parent_id = view_kwargs.get("parent_page_id")
+        if name in CHOOSER_VIEWS:
+            choosable = _scope_page_chooser(Page.objects.all(), request)
+            if parent_id is not None and not (
+                choosable.filter(pk=parent_id).exists() or Page.objects.filter(pk=parent_id, depth=1).exists()
+            ):
+                raise PermissionDenied
+            return None
         policy = FirmAwarePagePermissionPolicy()
         if parent_id is not None and not policy.explorable_instances(user).filter(pk=parent_id).exists():
             raise PermissionDenied
