@@ -182,6 +182,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"  # through Django, with the permission of the disclosure
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.document_forms.DocumentForm"  # checks the content (core/uploads.py)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.image_forms.ImageForm"  # re-encodes every upload (core/image_forms.py)
 
 LOGIN_URL = "wagtailadmin_login"
 
