@@ -18,10 +18,10 @@ import pytest
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from tests import permission_matrix as pm
 from tests.permission_matrix import LOGIN, OK, REFUSED
@@ -192,8 +192,22 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
+        _restore_migrated_data()
         yield pm.build_world()
         transaction.set_rollback(True)
+
+
+def _restore_migrated_data() -> None:
+    """These tests use the database through a module fixture, so pytest-django counts them as
+    database-free and runs them last, after any transactional test of the same worker, which
+    empties every table when it ends (the page tree, the groups and permissions the migrations
+    made). Put back what the migrations made, as a serialized_rollback test does before it runs;
+    the fixture's rollback removes it again."""
+    if Site.objects.exists():
+        return
+    contents = getattr(connection, "_test_serialized_contents", None)
+    assert contents, "the test database was emptied and not serialized: cannot rebuild the matrix's world"
+    connection.creation.deserialize_db_from_string(contents)
 
 
 def _url(route, world, side, bulk) -> str:
