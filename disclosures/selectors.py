@@ -8,7 +8,6 @@ live, and the k-th such entry of a page is its version k (`…/disclosure/v<k>/`
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -76,9 +75,3 @@ def disclosure_public_context(*, page) -> dict:
         "overdue": disclosure_overdue(last_published_at=page.last_published_at),
         "overdue_months": settings.PORTAL_DISCLOSURE_OVERDUE_MONTHS,
     }
-
-
-def disclosure_for_estate(*, estate_id: int):
-    """The live disclosure page of an estate, or None (for the estate page's section)."""
-    model = apps.get_model("disclosures", "DisclosurePage")
-    return model.objects.live().filter(estate_id=estate_id).first()

@@ -81,3 +81,14 @@ def pdf_bytes() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def make_user(username, *groups, superuser=False):
+    """An account with the demo password, in `groups` (a superuser with `superuser`)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(
+        username=username, password="demo", is_superuser=superuser, is_staff=superuser
+    )
+    user.groups.add(*groups)
+    return user

@@ -4,14 +4,13 @@ made with the plain page API (published or as drafts) — invented names only.""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from cases.models import CaseIndexPage, CaseIssueEntry, CaseIssueIndexPage, CaseIssuePage, CasePage
 from portal.roles import firm_account_group_ensure, roles_ensure
 from registry.models import Estate, Firm
 from tests.factories import FirmFactory, estates_with_pages
+from tests.helpers import make_user
 
 CASE_DAY = dt.date(2025, 2, 10)
 
@@ -26,12 +25,6 @@ class CaseWorld:
     user_a2: object  # a second user of firm A
     user_b: object
     editor: object
-
-
-def make_user(username, *groups):
-    user = get_user_model().objects.create_user(username=username, password="demo")
-    user.groups.add(*groups)
-    return user
 
 
 def case_world() -> CaseWorld:

@@ -5,12 +5,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from django.contrib.auth import get_user_model
-
 from disclosures.models import DisclosurePage
 from portal.roles import firm_account_group_ensure, roles_ensure
 from registry.models import Estate, Firm
 from tests.factories import FirmFactory, estates_with_pages
+from tests.helpers import make_user
 
 
 @dataclass
@@ -25,12 +24,6 @@ class World:
     user_b: object
     editor: object
     committee: object
-
-
-def make_user(username, *groups):
-    user = get_user_model().objects.create_user(username=username, password="demo")
-    user.groups.add(*groups)
-    return user
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from wagtail.models import Page
 
 from registry.firm_access import firm_page_ids
 from registry.models import ServiceContract
-from tests.disclosures.conftest import make_user
 from tests.disclosures.helpers import edit_form, edit_url
+from tests.helpers import make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 
-from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from portal.roles import firm_account_group_ensure, roles_ensure
 from ratings.models import HotlineMonth, MonthlyScore, Scheme
 from ratings.services.imports import import_batch_create
 from tests.factories import EstateFactory, FirmFactory, ServiceContractFactory
+from tests.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -120,14 +120,6 @@ def make_score(estate, firm, month="2025-01", **scores):
 
 def make_hotline(estate, month="2025-01"):
     return HotlineMonth.objects.create(estate=estate, month=month, imported_at=timezone.now(), **FIGURES)
-
-
-def make_user(username, *groups, superuser=False):
-    user = get_user_model().objects.create_user(
-        username=username, password="demo", is_superuser=superuser, is_staff=superuser
-    )
-    user.groups.add(*groups)
-    return user
 
 
 @pytest.fixture
