@@ -105,3 +105,18 @@ def test_autosave_never_carries_a_review_decision(world, client):
     task_state.refresh_from_db()
     assert not world.page_a.live and task_state.status == task_state.STATUS_IN_PROGRESS
     assert "data-no-autosave" in client.get(edit_url(world.page_a)).content.decode()
+
+
+def test_an_approval_sent_twice_publishes_once(world, client):
+    """A double click (or a re-sent form) on 批准: the second POST finds the task finished."""
+    from wagtail.models import PageLogEntry
+
+    task_state = submit(client, world)
+    client.force_login(world.editor)
+    url = reverse("wagtailadmin_pages:workflow_action", args=[world.page_a.pk, "approve", task_state.pk])
+    assert client.post(url, {"comment": ""}).status_code == 302
+    assert client.post(url, {"comment": ""}).status_code == 302
+    assert PageLogEntry.objects.filter(page=world.page_a, action="wagtail.publish").count() == 1
+    client.logout()
+    assert client.get(public_url(world.page_a) + "v1/").status_code == 200
+    assert client.get(public_url(world.page_a) + "v2/").status_code == 404
