@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cases import sections
+        from cases import sections, signals
 
+        signals.connect()
         sections.sections_register()

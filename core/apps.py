@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "公共组件"
+
+    def ready(self):
+        from core import pagecache
+
+        pagecache.connect()

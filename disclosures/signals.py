@@ -9,6 +9,7 @@ from django.db.models.signals import post_save
 
 from wagtail.signals import page_published
 
+from core import pagecache
 from disclosures.models import DisclosurePage
 from disclosures.services import disclosure_pages_ensure, disclosure_published
 from registry.models import EstatePage
@@ -21,6 +22,8 @@ def on_estate_page_saved(sender, instance, created=False, raw=False, **kwargs):
 
 def on_disclosure_published(sender, instance, revision=None, **kwargs):
     disclosure_published(page=instance, revision=revision)
+    # The estate's page, noticeboard and feed show the approved disclosure.
+    pagecache.purge_pages([instance.get_parent().url_path])
 
 
 def connect() -> None:

@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 
 from wagtail.signals import page_published, page_unpublished
 
+from core import pagecache
 from portal.models import PortalSettings
 from portal.selectors import NAV_CACHE_KEY, SETTINGS_CACHE_KEY
 
@@ -16,6 +17,10 @@ def on_page_visibility_change(sender, instance, **kwargs):
 
 def on_settings_saved(sender, instance, **kwargs):
     cache.delete(SETTINGS_CACHE_KEY.format(site_id=instance.site_id))
+    # The site settings (name, hotline, demo notice) are on every public page. (A row made on first
+    # reading holds the defaults the page was just rendered with.)
+    if not kwargs.get("created"):
+        pagecache.purge(trees={"/"})
 
 
 def connect() -> None:

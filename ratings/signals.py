@@ -16,10 +16,11 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, task_submitted
 
+from core import pagecache
 from core.errors import PageProtected
 from ratings.models import QuarterPage, Release
 from ratings.selectors import page_protection_reason
-from ratings.selectors.common import LATEST_RELEASE_KEY
+from ratings.selectors.common import LATEST_RELEASE_KEY, release_public_paths
 from ratings.services.publication import publication_approver, release_publish
 from ratings.services.quarters import quarter_freeze
 from registry.models import EstatePage
@@ -59,7 +60,19 @@ def forget_latest_release(sender, **kwargs):
     transaction.on_commit(lambda: cache.delete(LATEST_RELEASE_KEY))
 
 
+def purge_release_pages(sender, instance, created=False, **kwargs):
+    """A new release retires, once committed with its rows, exactly the public pages it changes."""
+    if created:
+        transaction.on_commit(lambda: _purge_release(instance))
+
+
+def _purge_release(release):
+    exact, trees = release_public_paths(release)
+    pagecache.purge(exact=exact, trees=trees)
+
+
 def connect() -> None:
+    post_save.connect(purge_release_pages, sender=Release, dispatch_uid="ratings-release-purges-pages")
     pre_delete.connect(refuse_protected_page_delete, dispatch_uid="ratings-protect-page-delete")
     pre_save.connect(refuse_protected_page_unpublish, dispatch_uid="ratings-protect-page-unpublish")
     task_submitted.connect(on_task_submitted, dispatch_uid="ratings-freeze-on-submit")

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -54,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages from the shared cache, purged exactly on publication (core/pagecache.py);
+    # above GZip, so a stored page is already compressed.
+    "core.pagecache.PageCacheMiddleware",
     # Below WhiteNoise, which answers static files itself (precompressed, and never a PNG gzipped
     # again); above everything else, so it compresses the finished HTML, JSON, CSV and feeds.
     "django.middleware.gzip.GZipMiddleware",
@@ -160,6 +164,10 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Full-page cache of the public site for anonymous readers (core/pagecache.py): every publication
+# purges exactly the pages it changes; this is only the longest a page is kept (0 turns it off).
+PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
 
 WAGTAIL_SITE_NAME = "阳光物业"
 # The site's public address (scheme, host and port; no trailing slash). The sitemap, the API, share

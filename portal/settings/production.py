@@ -27,6 +27,16 @@ STORAGES = {
     "private": PRIVATE_STORAGE,
 }
 
+# A caching reverse proxy in front (nginx, Varnish): give its purge address and every publication
+# purges the pages it changes there too (core/pagecache.py; README, production layout).
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+        }
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,8 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.fields.json import KT
 
-from wagtail.models import Site
-
+from core import pagecache
 from ratings import engine, opendata
 from ratings.models.publication import Release, ReleaseRow
 from registry.models import Firm
@@ -149,12 +148,7 @@ def chinese_date(day: dt.date) -> str:
 
 def page_path(url_path: str | None, live: bool = True) -> str | None:
     """The public path of a page from its url_path, without loading the page (cached site roots)."""
-    if not url_path or not live:
-        return None
-    for root in Site.get_site_root_paths():
-        if url_path.startswith(root.root_path):
-            return "/" + url_path[len(root.root_path) :]
-    return None
+    return pagecache.public_path(url_path) if live else None
 
 
 def band_labels(scheme: dict | None) -> dict[str, str]:
@@ -285,3 +279,24 @@ def _estate_infos(release_id: int, codes) -> dict[str, dict]:
         }
         for r in rows
     }
+
+
+def release_public_paths(release) -> tuple[set[str], set[str]]:
+    """What a new release (or correction) changes in public: every rating page and feed, the home,
+    the directories, and the page of each estate and firm in this quarter's releases or in the
+    release before it (an estate that left still loses its plate). (exact paths, trees)"""
+    Release = apps.get_model("ratings", "Release")
+    ReleaseRow = apps.get_model("ratings", "ReleaseRow")
+    previous = Release.objects.filter(sequence__lt=release.sequence).order_by("-sequence").first()
+    rows = ReleaseRow.objects.filter(quarter=release.quarter)
+    if previous is not None:
+        rows = rows | ReleaseRow.objects.filter(release=previous)
+    EstatePage = apps.get_model("registry", "EstatePage")
+    FirmPage = apps.get_model("registry", "FirmPage")
+    estate_paths = EstatePage.objects.filter(estate__release_rows__in=rows).values_list("url_path", flat=True)
+    firm_paths = FirmPage.objects.filter(firm__release_rows__in=rows).values_list("url_path", flat=True)
+    trees = {"/ratings/", "/feeds/ratings/", "/search/"}
+    trees |= {p for p in map(page_path, set(estate_paths)) if p}
+    exact = {"/", "/estates/", "/firms/", "/sitemap.xml"}
+    exact |= {p for p in map(page_path, set(firm_paths)) if p}
+    return exact, trees

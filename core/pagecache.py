@@ -1,0 +1,221 @@
+"""Full-page cache of the public site, with exact purges (issue 14).
+
+Anonymous GET requests of public pages are answered from the shared cache (Redis with several app
+servers) once a page has been rendered. Nothing waits for the time-out to show a change: whatever
+publishes (a page, a release, a disclosure, a case) names the public paths its change affects,
+found from the data, and `purge()` makes exactly those stale:
+
+- an *exact* path is the page itself with every query string (``/estates/`` with all its filters);
+- a *tree* is a path and everything under it (``/estates/x/`` with its noticeboard, feed and
+  disclosure; ``/ratings/`` with every quarter, version and open-data file).
+
+Purging never deletes entries one by one and never flushes the cache: each path has a generation
+token in the cache, and a page's key holds the generations of its own path and of every prefix it
+lies under, so bumping one token retires exactly the pages that depend on it, on every app server
+at once. Entries also time out after ``PORTAL_PAGE_CACHE_SECONDS`` (words that follow the calendar,
+such as 已超期, need no event).
+
+A response is stored only when it is a plain 200 for everyone: no cookie set, no ``private`` or
+``no-store``, and no session cookie on the request (editors and firms logged in never share it).
+When a reverse proxy caches in front (``wagtail.contrib.frontend_cache``), the same paths are sent
+to it as URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/display/", "/django-admin/", "/media/", "/static/")
+LARGE_TYPE_COOKIE = "large_type"
+KEY_PREFIX = "pagecache"
+
+
+def _seconds() -> int:
+    return int(getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 0))
+
+
+def _cache():
+    return caches[getattr(settings, "PORTAL_PAGE_CACHE_ALIAS", "default")]
+
+
+def _prefixes(path: str) -> list[str]:
+    """'/a/b/c/' → ['/', '/a/', '/a/b/', '/a/b/c/'] (a path without a trailing slash ends with itself)."""
+    parts = [p for p in path.split("/") if p]
+    prefixes, current = ["/"], "/"
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        current = f"{current}{part}" + ("" if last and not path.endswith("/") else "/")
+        prefixes.append(current)
+    return list(dict.fromkeys(prefixes))
+
+
+def _exact_key(path: str) -> str:
+    return f"{KEY_PREFIX}:exact:{path}"
+
+
+def _tree_key(path: str) -> str:
+    return f"{KEY_PREFIX}:tree:{path}"
+
+
+def _generation_keys(path: str) -> list[str]:
+    return [_exact_key(path)] + [_tree_key(prefix) for prefix in _prefixes(path)]
+
+
+def _page_key(request, generations: dict) -> str:
+    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    parts = [
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        "L" if request.COOKIES.get(LARGE_TYPE_COOKIE) == "1" else "N",
+        "gz" if accepts_gzip else "id",
+        "|".join(f"{k}={generations.get(k, '')}" for k in _generation_keys(request.path)),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"{KEY_PREFIX}:page:{digest}"
+
+
+def cacheable_request(request) -> bool:
+    return (
+        _seconds() > 0
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(EXCLUDED_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "preview" not in request.GET
+    )
+
+
+def cacheable_response(response) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+class PageCacheMiddleware:
+    """Answers anonymous readers from the page cache; stores what may be shared. Sits above GZip, so
+    a stored page is already compressed for the readers that accept it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            return self.get_response(request)
+        cache = _cache()
+        generations = cache.get_many(_generation_keys(request.path))
+        key = _page_key(request, generations)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            conditional = get_conditional_response(
+                request, etag=cached.get("ETag"), last_modified=None, response=cached
+            )
+            return conditional
+        response = self.get_response(request)
+        if cacheable_response(response):
+            response["X-Page-Cache"] = "miss"
+            patch_cache_control(response, public=True)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(key, response, _seconds())
+        return response
+
+
+def purge(*, exact: Iterable[str] = (), trees: Iterable[str] = ()) -> None:
+    """Retire the cached pages at these public paths (each with all its query strings) and under
+    these trees; done again once the transaction commits, so a reader in between cannot put the old
+    page back. Paths are site-relative ('/estates/x/')."""
+    exact, trees = sorted(set(exact)), sorted(set(trees))
+    if not exact and not trees:
+        return
+    _bump(exact, trees)
+    transaction.on_commit(lambda: _bump(exact, trees))
+    transaction.on_commit(lambda: _purge_frontend(exact, trees))
+
+
+def _bump(exact: list[str], trees: list[str]) -> None:
+    token = secrets.token_hex(6)
+    values = {_exact_key(path): token for path in exact}
+    values.update({_tree_key(path): token for path in trees})
+    _cache().set_many(values, timeout=None)
+
+
+def _purge_frontend(exact: list[str], trees: list[str]) -> None:
+    """Tell a reverse proxy, when one is configured (WAGTAILFRONTENDCACHE). A tree goes as its root
+    URL: the proxy's purge rule treats a URL ending in '/' as a prefix (README, production layout)."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    base = settings.PORTAL_BASE_URL
+    try:
+        purge_urls_from_cache([base + path for path in [*exact, *trees]])
+    except Exception:  # a proxy that does not answer must never undo a publication
+        logger.exception("front-end cache purge failed")
+
+
+def public_path(url_path: str | None) -> str | None:
+    """A page's site-relative public path from its url_path ('/home/estates/x/' → '/estates/x/')."""
+    from wagtail.models import Site
+
+    if not url_path:
+        return None
+    for root in Site.get_site_root_paths():
+        if url_path.startswith(root.root_path):
+            return "/" + url_path[len(root.root_path) :]
+    return None
+
+
+def purge_pages(url_paths: Iterable[str | None], *, with_parents: bool = True) -> None:
+    """Retire pages by their url_paths: each page with everything under it (its routes, versions
+    and feeds), and the page that lists it (its parent), with the home page, search, the sitemap."""
+    trees, exact = set(), {"/", "/sitemap.xml"}
+    for url_path in url_paths:
+        path = public_path(url_path)
+        if path is None:
+            continue
+        trees.add(path)
+        if with_parents and path != "/":
+            exact.add(path.rstrip("/").rsplit("/", 1)[0] + "/")
+    purge(exact=exact, trees=trees | {"/search/"})
+
+
+def on_page_changed(sender, instance, **kwargs):
+    """Any page published, unpublished, moved or deleted: the page, its tree and its parent."""
+    paths = [instance.url_path]
+    if old := kwargs.get("url_path_before"):
+        paths.append(old)
+    purge_pages(paths)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete
+
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    page_published.connect(on_page_changed, dispatch_uid="pagecache-page-published")
+    page_unpublished.connect(on_page_changed, dispatch_uid="pagecache-page-unpublished")
+    post_page_move.connect(on_page_changed, dispatch_uid="pagecache-page-moved")
+    post_delete.connect(
+        lambda sender, instance, **kw: (
+            on_page_changed(sender, instance) if isinstance(instance, Page) else None
+        ),
+        dispatch_uid="pagecache-page-deleted",
+        weak=False,
+    )

@@ -1,0 +1,134 @@
+"""The public page cache (issue 14, core/pagecache.py): anonymous readers are answered from it, never
+logged-in users; a publication retires exactly the pages it changes, found from the data."""
+
+import pytest
+
+from django.test import Client
+
+from core import pagecache
+from registry.models import EstatePage
+from registry.services import directory_pages_sync
+from tests.factories import EstateFactory
+from tests.ratings.helpers import publish, street_scores, user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+
+
+def get(client, path, **extra):
+    response = client.get(path, **extra)
+    assert response.status_code == 200, path
+    return response
+
+
+def state(client, path) -> str:
+    return get(client, path)["X-Page-Cache"]
+
+
+def estate_path(estate) -> str:
+    return pagecache.public_path(EstatePage.objects.get(estate=estate).url_path)
+
+
+def test_prefixes_of_a_path():
+    assert pagecache._prefixes("/") == ["/"]
+    assert pagecache._prefixes("/estates/x/feed/") == ["/", "/estates/", "/estates/x/", "/estates/x/feed/"]
+    assert pagecache._prefixes("/sitemap.xml") == ["/", "/sitemap.xml"]
+
+
+def test_an_anonymous_reader_is_answered_from_the_cache_without_a_query(django_assert_num_queries):
+    data = street_scores(3)
+    path = estate_path(data["estates"][0])
+    client = Client()
+    assert state(client, path) == "miss"
+    with django_assert_num_queries(0):
+        hit = get(client, path)
+    assert hit["X-Page-Cache"] == "hit"
+    assert data["estates"][0].name in hit.content.decode()
+    # Query strings, large type and compression are pages of their own.
+    assert state(client, "/estates/?group=1") == "miss"
+    client.cookies["large_type"] = "1"
+    assert state(client, path) == "miss"
+
+
+def test_logged_in_users_and_responses_that_set_cookies_are_never_cached():
+    data = street_scores(2)
+    path = estate_path(data["estates"][0])
+    editor = Client()
+    editor.force_login(user("cache-editor", superuser=True))
+    for _ in range(2):
+        assert "X-Page-Cache" not in editor.get(path)
+    # The large-type switch sets a cookie: passed through, never stored.
+    response = Client().get("/display/large-type/on/?next=/")
+    assert "X-Page-Cache" not in response
+    assert state(Client(), path) == "miss"
+
+
+def test_a_release_retires_the_pages_it_changes_and_no_other(django_capture_on_commit_callbacks):
+    data = street_scores(3)
+    outsider = EstateFactory(code="ZZ0001", name="局外小区")
+    directory_pages_sync(estates=[outsider], firms=[])
+    inside, outside = estate_path(data["estates"][2]), estate_path(outsider)
+    client = Client()
+    for path in (inside, outside, "/", "/estates/"):
+        get(client, path)
+        assert state(client, path) == "hit", path
+    assert "绿牌" not in get(client, inside).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish()
+
+    for path in (inside, "/", "/estates/"):
+        assert state(client, path) == "miss", path
+    assert "绿牌" in get(client, inside).content.decode()
+    assert state(client, outside) == "hit"
+
+
+def test_purging_a_tree_retires_every_page_under_it_and_exact_retires_only_the_path():
+    data = street_scores(2)
+    first, second = (estate_path(e) for e in data["estates"])
+    client = Client()
+    for path in (first, first + "noticeboard/", second, "/estates/"):
+        get(client, path)
+    pagecache.purge(trees=[first])
+    assert state(client, first) == "miss"
+    assert state(client, first + "noticeboard/") == "miss"
+    assert state(client, second) == "hit"
+    assert state(client, "/estates/") == "hit"
+    pagecache.purge(exact=["/estates/"])
+    assert state(client, "/estates/") == "miss"
+    assert state(client, second) == "hit"
+
+
+def test_saving_the_site_settings_retires_every_page():
+    from wagtail.models import Site
+
+    from portal.models import PortalSettings
+
+    data = street_scores(1)
+    path = estate_path(data["estates"][0])
+    client = Client()
+    get(client, path)
+    assert state(client, path) == "hit"
+    settings_row = PortalSettings.for_site(Site.objects.get(is_default_site=True))
+    settings_row.save()
+    assert state(client, path) == "miss"
+
+
+def test_an_approved_disclosure_retires_its_estate_pages_and_no_other_estate():
+    from disclosures.models import DisclosurePage
+
+    data = street_scores(2)
+    first, second = (estate_path(e) for e in data["estates"])
+    client = Client()
+    for path in (first, first + "noticeboard/", second + "noticeboard/"):
+        get(client, path)
+        assert state(client, path) == "hit"
+    disclosure = DisclosurePage.objects.child_of(EstatePage.objects.get(estate=data["estates"][0])).get()
+    disclosure.save_revision().publish()
+    assert state(client, first) == "miss"
+    assert state(client, first + "noticeboard/") == "miss"
+    assert state(client, second + "noticeboard/") == "hit"
