@@ -27,6 +27,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--first-month", default="2023-01", help="first generated month, YYYY-MM (default 2023-01)"
     )
     parser.add_argument("--seed", type=int, default=20250101, help="random seed (default 20250101)")
+    parser.add_argument("--cases", type=int, default=10_000, help="published cases (default 10000)")
+    parser.add_argument(
+        "--serve-seconds",
+        type=float,
+        default=5.0,
+        help="seconds of load per page and server under gunicorn -w 2 (default 5; 0 skips the servers)",
+    )
+    parser.add_argument("--concurrency", type=int, default=4, help="connections kept busy (default 4)")
+    parser.add_argument("--no-pages", action="store_true", help="only the engine and the imports")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a step is over budget")
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary SQLite database and say where"
@@ -94,6 +103,10 @@ def _run(args: argparse.Namespace, tmpdir: Path | None) -> int:
         seed=args.seed,
         first_month=args.first_month,
         profile_dir=args.profile,
+        cases=args.cases,
+        pages=not args.no_pages,
+        serve_seconds=args.serve_seconds,
+        concurrency=args.concurrency,
     )
     try:
         steps = run(options)

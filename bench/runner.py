@@ -30,6 +30,10 @@ class Options:
     seed: int = 20250101
     first_month: str = "2023-01"
     profile_dir: Path | None = None  # write a cProfile of each budgeted step here
+    cases: int = 10_000  # published cases in the public city
+    pages: bool = True  # build the public city, publish the quarter, index it, count page queries
+    serve_seconds: float = 5.0  # per page and server under gunicorn -w 2; 0 skips the servers
+    concurrency: int = 4
 
 
 @dataclass
@@ -160,8 +164,111 @@ def run(options: Options, out: TextIO = sys.stdout) -> list[Step]:
         for name, func in profiled:
             _profile(name, func, out)
 
+    if options.pages:
+        steps += public_city(options, quarter, out)
+
     print_table(steps, out)
     return steps
+
+
+def public_city(options: Options, quarter: str, out: TextIO) -> list[Step]:
+    """The pages of the city, the quarter published through the real path, the search index, and
+    the queries each public page costs."""
+    from django.core.management import call_command
+
+    from bench import pages
+    from ratings.services import publication
+    from ratings.services.quarters import quarter_freeze
+
+    steps = []
+    step, city = _timed(
+        "build public pages", 0, None, lambda: pages.build(cases=options.cases, seed=options.seed), out
+    )
+    step.note = ", ".join(f"{v:,} {k}" for k, v in city.counts.items())
+    steps.append(step)
+
+    def publish():
+        page = publication.quarter_page_ensure(quarter=quarter)
+        page.refresh_from_db()
+        quarter_freeze(quarter=quarter)
+        page.save_revision().publish()
+
+    step, _ = _timed(f"publish {quarter} (freeze + release)", len_estates(), None, publish, out)
+    steps.append(step)
+    step, _ = _timed("update_index", 0, None, lambda: call_command("update_index", verbosity=0), out)
+    steps.append(step)
+    paths = pages.public_paths(city)
+    PAGE_QUERIES.clear()
+    PAGE_QUERIES.update(pages.query_counts(paths))
+    rates = serve_rates(paths, options, out) if options.serve_seconds > 0 else {}
+    print_pages(paths, rates, out)
+    return steps
+
+
+def serve_rates(paths: dict[str, str], options: Options, out: TextIO) -> dict:
+    """Requests per second of each page, uncached and cached, and of Wagtail's welcome page, each
+    under gunicorn -w 2 (bench.serve). The database must be a file or a server the servers reach."""
+    from django.db import connections
+
+    from bench import serve
+
+    connections.close_all()
+    database_url = os.environ["DATABASE_URL"]
+    rates: dict = {"uncached": {}, "cached": {}}
+    measure = lambda base, path: serve.measure(  # noqa: E731
+        base + path, seconds=options.serve_seconds, concurrency=options.concurrency
+    )
+    print("\nServing Wagtail's bare welcome page (gunicorn -w 2)…", file=out, flush=True)
+    with serve.bare_wagtail() as base:
+        rates["welcome"] = measure(base, "/")
+    for mode, seconds in (("uncached", 0), ("cached", 600)):
+        print(
+            f"Serving the portal, page cache {'on' if seconds else 'off'} (gunicorn -w 2)…",
+            file=out,
+            flush=True,
+        )
+        env = serve.portal_env(database_url=database_url, cache_seconds=seconds)
+        with serve.gunicorn("portal.wsgi", env) as base:
+            for name, path in paths.items():
+                rates[mode][name] = measure(base, path)
+    return rates
+
+
+def print_pages(paths: dict[str, str], rates: dict, out: TextIO) -> None:
+    welcome = rates.get("welcome")
+    print("\npublic pages (queries: anonymous, second request; req/s: gunicorn -w 2, loopback)", file=out)
+    if welcome:
+        print(
+            f"Wagtail's bare welcome page: {welcome.per_second:.1f} req/s "
+            f"(p50 {welcome.percentile(50) * 1000:.0f} ms, {welcome.errors} errors)",
+            file=out,
+        )
+    headers = ("page", "path", "HTTP", "queries", "uncached req/s", "× welcome", "cached req/s", "× welcome")
+    body = []
+    for name, path in paths.items():
+        status, queries = PAGE_QUERIES.get(name, (0, 0))
+        row = [name, path if len(path) <= 40 else path[:37] + "…", str(status), str(queries)]
+        for mode in ("uncached", "cached"):
+            rate = rates.get(mode, {}).get(name)
+            if rate is None:
+                row += ["—", "—"]
+            else:
+                ratio = rate.per_second / welcome.per_second if welcome and welcome.per_second else 0
+                errors = f" ({rate.errors} err)" if rate.errors else ""
+                row += [f"{rate.per_second:.1f}{errors}", f"{ratio:.2f}"]
+        body.append(row)
+    widths = [max(len(r[i]) for r in [headers, *body]) for i in range(len(headers))]
+    for row in [headers, ["-" * w for w in widths], *body]:
+        print("  ".join(f"{c:<{w}}" for c, w in zip(row, widths, strict=True)).rstrip(), file=out)
+
+
+PAGE_QUERIES: dict[str, tuple[int, int]] = {}
+
+
+def len_estates() -> int:
+    from registry.models import Estate
+
+    return Estate.objects.count()
 
 
 # --- the table -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from registry.models import Estate, Firm, ServiceContract
 @pytest.fixture
 def bench_run(db):
     out = io.StringIO()
-    steps = run(Options(estates=30, firms=6, months=3, seed=7), out)
+    steps = run(Options(estates=30, firms=6, months=3, seed=7, cases=20, serve_seconds=0), out)
     return steps, out.getvalue()
 
 
@@ -111,3 +111,61 @@ def _fake_city():
         quality={1: 0.9, 2: 0.7},
         households={1: 500, 2: 800},
     )
+
+
+def test_public_city_has_a_sound_page_tree_and_counts_every_page(bench_run):
+    from wagtail.models import Page
+
+    from bench.runner import PAGE_QUERIES
+    from cases.models import CasePage
+    from disclosures.models import DisclosurePage, FeeItem
+    from ratings.models import Release
+    from registry.models import EstatePage, FirmPage
+
+    steps, text = bench_run
+    assert EstatePage.objects.live().count() == 30
+    assert FirmPage.objects.live().count() == 6
+    assert DisclosurePage.objects.live().count() == 30
+    assert FeeItem.objects.count() == 90
+    assert CasePage.objects.live().count() == 20
+    assert Release.objects.count() == 1
+    # treebeard's own consistency check: paths, depths and child counts as if made one by one.
+    assert all(not problems for problems in Page.find_problems())
+    names = {"home", "estate directory (band filter)", "estate page", "firm page", "search", "suggest"}
+    names |= {"case page", "quarter page (page 2)", "data.json", "data.xlsx"}
+    assert set(PAGE_QUERIES) == names
+    assert all(status == 200 for status, _ in PAGE_QUERIES.values()), PAGE_QUERIES
+    assert "estate page" in text and "public pages" in text
+    assert "update_index" in [s.name for s in steps]
+
+
+def test_the_load_client_counts_answers_and_failures():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bench import serve
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            status = 200 if self.path.startswith("/ok") else 500
+            body = "好".encode()
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        ok = serve.measure(base + "/ok?q=雅园", seconds=0.3, concurrency=2)
+        assert ok.requests > 0 and ok.errors == 0 and ok.per_second > 0
+        failing = serve.measure(base + "/fail", seconds=0.3, concurrency=2)
+        assert failing.requests == 0 and failing.errors > 0
+    finally:
+        server.shutdown()

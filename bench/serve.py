@@ -1,0 +1,186 @@
+"""Requests per second of the public pages under gunicorn -w 2 on loopback (issue 14), beside
+Wagtail's own bare welcome page served the same way in the same run.
+
+Three servers, one after the other, each with two workers and the same venv:
+- the portal with the page cache off (every request renders: "uncached");
+- the portal with the page cache on (Redis when REDIS_URL is set, shared by both workers);
+- a bare `wagtail start` project's welcome page (its own SQLite database, made here).
+
+The load comes from this process: an asyncio client keeping `concurrency` HTTP/1.1 connections
+busy for `seconds` per page. Loopback only; every server is stopped before the next starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+VENV_BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Rate:
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app: str, env: dict, *, cwd: Path | None = None, workers: int = 2):
+    """A gunicorn on a free loopback port; yields its base URL, stops it on exit."""
+    port = free_port()
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        app,
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "120",
+    ]
+    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=cwd or os.getcwd())
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn {app} stopped at start (exit {process.returncode})")
+            try:
+                with socket.create_connection((HOST, port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn {app} did not answer within 60 s")
+        yield f"http://{HOST}:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def _worker(host: str, port: int, target: bytes, stop_at: float, rate: Rate) -> None:
+    reader = writer = None
+    while time.monotonic() < stop_at:
+        try:
+            if writer is None:
+                reader, writer = await asyncio.open_connection(host, port)
+            started = time.monotonic()
+            writer.write(target)
+            await writer.drain()
+            status_line = await reader.readline()
+            status = int(status_line.split()[1])
+            length, close = 0, False
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                elif name.lower() == "connection" and value.strip().lower() == "close":
+                    close = True
+            await reader.readexactly(length)
+            rate.latencies.append(time.monotonic() - started)
+            if status >= 400:  # nothing the table measures may fail, or be refused
+                rate.errors += 1
+            else:
+                rate.requests += 1
+            if close:
+                writer.close()
+                reader = writer = None
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            rate.errors += 1
+            if writer is not None:
+                writer.close()
+            reader = writer = None
+            await asyncio.sleep(0.01)
+    if writer is not None:
+        writer.close()
+
+
+def measure(url: str, *, seconds: float = 5.0, concurrency: int = 4, warmup: int = 2) -> Rate:
+    """Requests per second of GET `url` (HTTP/1.1, keep-alive, identity encoding)."""
+    parts = urlsplit(url)
+    path = quote(parts.path) + (f"?{quote(parts.query, safe='=&')}" if parts.query else "")
+    target = (
+        f"GET {path} HTTP/1.1\r\nHost: {parts.hostname}:{parts.port}\r\n"
+        "Accept-Encoding: identity\r\nConnection: keep-alive\r\n\r\n"
+    ).encode()
+    rate = Rate(0, 0, 0.0, [])
+
+    async def run():
+        warm = Rate(0, 0, 0.0, [])
+        for _ in range(warmup):
+            await _worker(parts.hostname, parts.port, target, time.monotonic() + 0.01, warm)
+        start = time.monotonic()
+        stop_at = start + seconds
+        await asyncio.gather(
+            *(_worker(parts.hostname, parts.port, target, stop_at, rate) for _ in range(concurrency))
+        )
+        rate.seconds = time.monotonic() - start
+
+    asyncio.run(run())
+    return rate
+
+
+@contextmanager
+def bare_wagtail():
+    """A `wagtail start` project with its welcome page, migrated into its own SQLite file."""
+    root = Path(tempfile.mkdtemp(prefix="sunshine-bench-welcome-"))
+    try:
+        subprocess.run(
+            [str(VENV_BIN / "wagtail"), "start", "welcome", str(root)], check=True, stdout=subprocess.DEVNULL
+        )
+        (root / "welcome" / "settings" / "bench.py").write_text(
+            "from .base import *  # noqa\nDEBUG = False\nALLOWED_HOSTS = ['*']\nSECRET_KEY = 'bench-only'\n"
+            "STORAGES['staticfiles']['BACKEND'] = 'django.contrib.staticfiles.storage.StaticFilesStorage'\n"
+        )
+        env = {"DJANGO_SETTINGS_MODULE": "welcome.settings.bench", "PYTHONPATH": str(root)}
+        subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+            check=True,
+            cwd=root,
+            env={**os.environ, **env, "DATABASE_URL": ""},
+        )
+        with gunicorn("welcome.wsgi", env, cwd=root) as base:
+            yield base
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def portal_env(*, database_url: str, cache_seconds: int) -> dict:
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "PORTAL_PAGE_CACHE_SECONDS": str(cache_seconds),
+    }
