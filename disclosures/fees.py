@@ -32,13 +32,13 @@ def fee_range(fees) -> dict | None:
     }
 
 
-def fee_comparison(*, estate_id: int, fees: dict[int, Decimal], plates: dict[int, dict]) -> dict | None:
-    """This estate's fee beside its group's range and median, and each band's (by the plates of
-    the latest release). `fees` maps each estate of the group that publishes a property fee to it;
-    `plates` maps estates to their current plate (`band`, `label`, `score`). None when this estate
-    publishes no fee."""
-    fee = fees.get(estate_id)
-    if fee is None:
+def group_summary(*, fees: dict[int, Decimal], plates: dict[int, dict]) -> dict | None:
+    """The group's side of the comparison, the same for every estate of the group: its range and
+    median, and each band's (by the plates of the latest release). `fees` maps each estate of the
+    group that publishes a property fee to it; `plates` maps estates to their current plate
+    (`band`, `label`, `score`). None when no estate of the group publishes a fee."""
+    group = fee_range(fees.values())
+    if group is None:
         return None
     bands: dict[str, dict] = {}
     for other, value in fees.items():
@@ -56,17 +56,29 @@ def fee_comparison(*, estate_id: int, fees: dict[int, Decimal], plates: dict[int
         rows.append(entry)
     # Best band first, as the plates rank them: by the mean score of its estates; no plate last.
     rows.sort(key=lambda r: (r["code"] == "", -(r["mean_score"] if r["mean_score"] is not None else -1)))
-    own_plate = plates.get(estate_id)
-    own_band = own_plate["band"] if own_plate else ""
-    group = fee_range(fees.values())
+    return {"group": group, "bands": rows}
+
+
+def estate_comparison(*, fee: Decimal | None, plate: dict | None, summary: dict | None) -> dict | None:
+    """One estate's fee (None: it publishes none) and plate beside its group's summary."""
+    if fee is None or summary is None:
+        return None
     return {
         "fee": money(Decimal(fee)),
-        "band": own_band,
-        "band_label": own_plate["label"] if own_plate else NO_PLATE,
-        "group": group,
-        "bands": rows,
-        "position": _position(Decimal(fee), group),
+        "band": plate["band"] if plate else "",
+        "band_label": plate["label"] if plate else NO_PLATE,
+        "group": summary["group"],
+        "bands": summary["bands"],
+        "position": _position(Decimal(fee), summary["group"]),
     }
+
+
+def fee_comparison(*, estate_id: int, fees: dict[int, Decimal], plates: dict[int, dict]) -> dict | None:
+    """This estate's fee beside its group's range and median, and each band's; None when this
+    estate publishes no fee."""
+    return estate_comparison(
+        fee=fees.get(estate_id), plate=plates.get(estate_id), summary=group_summary(fees=fees, plates=plates)
+    )
 
 
 def _position(fee: Decimal, group: dict) -> str:

@@ -5,12 +5,18 @@ what the editors last approved (a draft lives in its revision until it is publis
 Each read runs a fixed number of queries, whatever the size of the group."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 
-from disclosures.fees import fee_comparison
+from disclosures.fees import estate_comparison, group_summary
 from disclosures.models import PER_SQM_MONTH, DisclosurePage, FeeItem, RevenueStatement
 from disclosures.selectors import disclosure_overdue, disclosure_versions
 from ratings.selectors import current_plates
+from ratings.selectors.common import latest_release
+
+GROUP_SUMMARY_KEY = "disclosures:group-fees:{group_id}:{release}:{generation}"
+GROUP_GENERATION_KEY = "disclosures:group-fees-generation:{group_id}"
+GROUP_SUMMARY_SECONDS = 3600  # a floor: approvals and releases change the key at once
 
 
 def approved_disclosure(*, estate_id: int, fees: bool = True) -> DisclosurePage | None:
@@ -50,6 +56,41 @@ def group_fees(*, group_id: int) -> dict:
     return found
 
 
+def estate_fee(*, estate_id: int):
+    """The estate's approved property fee per ㎡·月, or None: one query."""
+    return (
+        FeeItem.objects.filter(
+            is_property_fee=True, unit=PER_SQM_MONTH, page__live=True, page__estate_id=estate_id
+        )
+        .order_by("sort_order", "pk")
+        .values_list("price", flat=True)
+        .first()
+    )
+
+
+def group_fee_summary(*, group_id: int) -> dict | None:
+    """The group's fee summary (fees.group_summary), kept in the cache for the latest release: the
+    group's estates are read once per release and approval, not once per page view (a group of a
+    city holds thousands of estates). An approved disclosure of the group renews it
+    (`group_fee_summary_forget`)."""
+    release = latest_release()
+    generation = cache.get(GROUP_GENERATION_KEY.format(group_id=group_id), 0)
+    key = GROUP_SUMMARY_KEY.format(
+        group_id=group_id, release=release["id"] if release else 0, generation=generation
+    )
+    summary = cache.get(key)
+    if summary is None:
+        fees = group_fees(group_id=group_id)
+        summary = {"value": group_summary(fees=fees, plates=current_plates(estate_ids=list(fees)))}
+        cache.set(key, summary, GROUP_SUMMARY_SECONDS)
+    return summary["value"]
+
+
+def group_fee_summary_forget(*, group_id: int) -> None:
+    key = GROUP_GENERATION_KEY.format(group_id=group_id)
+    cache.set(key, cache.get(key, 0) + 1, None)
+
+
 def noticeboard_url(disclosure_url: str) -> str:
     """/estates/<slug>/disclosure/ → /estates/<slug>/noticeboard/ (a sibling of the disclosure)."""
     return disclosure_url.rstrip("/").rsplit("/", 1)[0] + "/noticeboard/"
@@ -61,8 +102,11 @@ def estate_disclosure(estate) -> dict:
     page = approved_disclosure(estate_id=estate.pk, fees=False)
     if page is None:
         return {"disclosure": None}
-    fees = group_fees(group_id=estate.group_id)
-    comparison = fee_comparison(estate_id=estate.pk, fees=fees, plates=current_plates(estate_ids=list(fees)))
+    comparison = estate_comparison(
+        fee=estate_fee(estate_id=estate.pk),
+        plate=current_plates(estate_ids=[estate.pk]).get(estate.pk),
+        summary=group_fee_summary(group_id=estate.group_id),
+    )
     url = page.url
     return {
         "disclosure": page,

@@ -5,14 +5,16 @@
   public.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_save
 
 from wagtail.signals import page_published
 
 from core import pagecache
 from disclosures.models import DisclosurePage
+from disclosures.public import group_fee_summary_forget
 from disclosures.services import disclosure_pages_ensure, disclosure_published
-from registry.models import EstatePage
+from registry.models import Estate, EstatePage
 
 
 def on_estate_page_saved(sender, instance, created=False, raw=False, **kwargs):
@@ -22,7 +24,12 @@ def on_estate_page_saved(sender, instance, created=False, raw=False, **kwargs):
 
 def on_disclosure_published(sender, instance, revision=None, **kwargs):
     disclosure_published(page=instance, revision=revision)
-    # The estate's page, noticeboard and feed show the approved disclosure.
+    # The estate's page, noticeboard and feed show the approved disclosure; its fee is in the
+    # comparison on every page of its group.
+    group_id = Estate.objects.filter(pk=instance.estate_id).values_list("group_id", flat=True).first()
+    if group_id is not None:
+        group_fee_summary_forget(group_id=group_id)
+        transaction.on_commit(lambda: group_fee_summary_forget(group_id=group_id))
     pagecache.purge_pages([instance.get_parent().url_path])
 
 

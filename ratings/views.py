@@ -13,6 +13,7 @@ import json
 import re
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import condition
 
@@ -74,12 +75,29 @@ def _document(release) -> dict:
     return selectors.release_document(release_id=release.pk)
 
 
+# Bump when the code that writes the files changes: a release never changes, so its files are
+# made once and kept (a city's workbook takes seconds to write).
+FILES_VERSION = 1
+
+
+def _frozen_file(release, kind: str, build) -> bytes:
+    """The bytes of one of a release's files, built on first request and kept by its digest."""
+    key = f"ratings:release-file:{FILES_VERSION}:{release.digest}:{kind}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, None)
+    return body
+
+
 @_conditional("json")
 def release_json(request, quarter_slug: str, version: str | None = None):
     """Exactly the document the release froze, digest included."""
     release = _release_or_404(request, quarter_slug, version)
-    body = json.dumps(_document(release), ensure_ascii=False, indent=1)
-    response = HttpResponse(body.encode("utf-8"), content_type="application/json; charset=utf-8")
+    body = _frozen_file(
+        release, "json", lambda: json.dumps(_document(release), ensure_ascii=False, indent=1).encode("utf-8")
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="sunshine-{release.quarter}-v{release.version}.json"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -106,7 +124,14 @@ def release_csv(request, quarter_slug: str, version: str | None = None):
     then what the lists say of the estate (its named black-list reasons, its exit warning);
     UTF-8 with a BOM so that Excel in China opens it right."""
     release = _release_or_404(request, quarter_slug, version)
-    document = _document(release)
+    body = _frozen_file(release, "csv", lambda: _csv_body(_document(release)))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _download_name(release, "csv")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv_body(document: dict) -> bytes:
     marks = estate_list_marks(document)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -119,12 +144,7 @@ def release_csv(request, quarter_slug: str, version: str | None = None):
             "exit_warning": mark.get("exit", False),
         }
         writer.writerow([csv_cell(values.get(field)) for field in CSV_FIELDS])
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = _download_name(release, "csv")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 @_conditional("xlsx", weak=True)
@@ -132,7 +152,8 @@ def release_xlsx(request, quarter_slug: str, version: str | None = None):
     """The release as an Excel workbook with Chinese headers: a sheet of estates, one of months;
     codes are text cells (`ratings.workbook`)."""
     release = _release_or_404(request, quarter_slug, version)
-    response = HttpResponse(workbook.release_workbook(_document(release)), content_type=workbook.CONTENT_TYPE)
+    body = _frozen_file(release, "xlsx", lambda: workbook.release_workbook(_document(release)))
+    response = HttpResponse(body, content_type=workbook.CONTENT_TYPE)
     response["Content-Disposition"] = _download_name(release, "xlsx")
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from disclosures.models import ComplaintChannel, DisclosurePage, FeeItem, RevenueStatement
+from disclosures.public import group_fee_summary_forget
 from tests.factories import FirmFactory, GroupFactory, estates_with_pages
 from tests.helpers import html
 from tests.ratings.helpers import text_of
@@ -133,7 +134,18 @@ def test_a_constant_number_of_queries_for_5_or_200_estates(client, db, kind):
         for e in more
     )  # fmt: skip
     DisclosurePage.objects.filter(estate__in=more).update(live=True)
+    group_fee_summary_forget(group_id=group.pk)  # as the approvals these writes stand for would
     many = queries(client, url)
     assert few == many <= 20
     if kind == "estate page":
         assert "全组 200" in text_of(html(client.get(url)))
+
+
+def test_an_approval_renews_the_groups_fee_summary_on_every_estate_page_of_the_group(client, db):
+    group = GroupFactory(name="老旧小区")
+    firm = FirmFactory(name="松柏物业管理有限公司")
+    first, second = estates_with_pages(2, firm=firm, group=group)
+    approve(first, "2.00")
+    assert "全组 1" in text_of(html(client.get(first.page.url)))
+    approve(second, "3.00")  # the editor's approval of another estate of the group
+    assert "全组 2" in text_of(html(client.get(first.page.url)))

@@ -163,3 +163,17 @@ def test_each_open_data_file_runs_the_same_few_queries_for_5_or_60_estates(clien
     url = lambda data: f"/ratings/2025-q1/{name}"  # noqa: E731
     small, large = queries_with(5, client, url), queries_with(60, client, url)
     assert small == large <= 5
+
+
+@pytest.mark.parametrize("extension", ["json", "csv", "xlsx"])
+def test_a_release_file_is_written_once_and_then_served_as_written(client, released, monkeypatch, extension):
+    from ratings import views
+
+    built = []
+    original = views._document
+    monkeypatch.setattr(views, "_document", lambda release: built.append(release.pk) or original(release))
+    first = client.get(f"/ratings/2025-q1/data.{extension}")
+    second = client.get(f"/ratings/2025-q1/data.{extension}")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert len(built) == 1  # a release never changes: its file is made on the first request only
