@@ -12,6 +12,7 @@ from ratings.selectors import (
     home_ratings,
     plate_choices,
 )
+from ratings.selectors.directory import UNKNOWN
 from registry.sections import (
     ESTATE,
     FIRM,
@@ -28,7 +29,11 @@ def sections_register() -> None:
     section_register(
         ESTATE,
         name="ratings",
-        context=lambda estate: {"ratings": estate_ratings(estate_id=estate.pk)},
+        context=lambda estate: {
+            "ratings": estate_ratings(
+                estate_id=estate.pk, current_contract=getattr(estate, "current_contract", UNKNOWN)
+            )
+        },
         templates={
             "plate": "ratings/includes/estate_plate.html",
             "main": "ratings/includes/estate_ratings.html",

@@ -133,6 +133,8 @@ def estate_detail(*, estate_id: int) -> dict:
     )
     day = today()
     current = next((c for c in contracts if c.covers(day)), None)
+    # The sections read today's contract from here rather than asking the database again.
+    estate.current_contract = current
     return {
         "estate": estate,
         "contracts": contracts,

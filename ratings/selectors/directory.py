@@ -42,11 +42,15 @@ def _latest_per_quarter(rows: list[dict]) -> list[dict]:
     return latest
 
 
-def estate_ratings(*, estate_id: int, today: dt.date | None = None) -> dict:
+UNKNOWN = object()  # the caller did not say which contract is current: read it
+
+
+def estate_ratings(*, estate_id: int, today: dt.date | None = None, current_contract=UNKNOWN) -> dict:
     """The estate page's plate, why this colour, monthly scores, plate history and hotline trend,
     from the released quarters (latest version of each), and what a resident should know beside
     the plate: this estate's own line of a correction, an exit warning, a plate past its validity,
-    a firm that took over after the quarter began. Three queries (four past validity)."""
+    a firm that took over after the quarter began. Three queries (four past validity), and one
+    more unless the caller passes the estate's `current_contract` (None: no contract today)."""
     today = today or timezone.localdate()
     paths = _live_quarter_paths()
     rows = ReleaseRow.objects.filter(estate_id=estate_id, quarter__in=list(paths)).order_by(
@@ -76,7 +80,7 @@ def estate_ratings(*, estate_id: int, today: dt.date | None = None) -> dict:
     current["correction"] = _own_correction(history[0], every_version)
     current["exit_warning"] = _exit_warning(history[0])
     current["validity"] = _validity(current["quarter"], today)
-    current["takeover"] = _takeover(estate_id, current["quarter"], current["firm_name"])
+    current["takeover"] = _takeover(estate_id, current["quarter"], current["firm_name"], current_contract)
     return {"current": current, "history": entries, "chart": _hotline_points(history)}
 
 
@@ -129,10 +133,11 @@ def _validity(quarter: str, today: dt.date) -> dict:
     }
 
 
-def _takeover(estate_id: int, quarter: str, rated_firm: str | None) -> dict | None:
+def _takeover(estate_id: int, quarter: str, rated_firm: str | None, contract=UNKNOWN) -> dict | None:
     """新接管未满一季度: the firm managing the estate today took over after the rated quarter began,
     so the plate speaks of the service before it (or only partly of its own)."""
-    contract = current_contracts_by_estate([estate_id]).get(estate_id)
+    if contract is UNKNOWN:
+        contract = current_contracts_by_estate([estate_id]).get(estate_id)
     if contract is None or contract.start <= engine.quarter_bounds(quarter)[0]:
         return None
     return {"firm_name": contract.firm.name, "start": contract.start, "rated_firm": rated_firm}
