@@ -11,7 +11,7 @@ PORT ?= 8000
 PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 SERVE_ENV := PORTAL_BASE_URL=$(PORTAL_BASE_URL) ALLOWED_HOSTS=$(HOST)
 
-.PHONY: run dev test install migrate demo static serve bench lint format e2e lighthouse ci clean
+.PHONY: run dev test install migrate demo static serve bench two-servers lint format e2e lighthouse ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -56,6 +56,11 @@ e2e: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Two gunicorns on loopback sharing PostgreSQL (127.0.0.1:5432), Redis and the media directory:
+# what is approved or uploaded through one is served by the other (bench/twoservers.py).
+two-servers: install
+	$(BIN)/python -m bench.twoservers
 
 # Lighthouse's mobile performance of the main pages (SPEC §12: ≥ 95), against a running `make run`
 # (start it in another terminal, same PORT). Needs Node.js and npm; installs the pinned lighthouse

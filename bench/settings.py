@@ -15,3 +15,18 @@ if os.environ.get("REDIS_URL"):
             "KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "bench"),
         }
     }
+
+# The two-server check (bench/twoservers.py): uploads on disk in one directory both servers share.
+if os.environ.get("BENCH_SHARED_MEDIA"):
+    MEDIA_ROOT = os.environ["BENCH_SHARED_MEDIA"]
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": os.path.join(MEDIA_ROOT, "private")},
+        },
+    }
