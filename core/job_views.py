@@ -94,6 +94,7 @@ class JobViewSet(ViewSet):
     menu_order = 9000
     url_prefix = "jobs"
     menu_item_class = JobMenuItem
+    add_to_admin_menu = True
 
     def get_urlpatterns(self):
         return [

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import ActionRefused, FileRefused, ImportRefused
@@ -95,11 +97,23 @@ def job_run(*, job_id: int, work: Callable[[Report], JobOutcome]) -> dict:
     _finish(
         job_id,
         status=BackgroundJob.Status.SUCCEEDED,
+        done=Coalesce(F("total"), F("done")),  # a job that ended well did all its steps
         message=outcome.message[:500],
         result_url=outcome.result_url,
         result_label=outcome.result_label[:100],
     )
     return {"status": "succeeded"}
+
+
+INTERRUPTED_MESSAGE = "后台任务进程停止时任务被中断，未完成；已写入的数据已全部撤回。请重新发起。"
+
+
+def jobs_interrupted(*, task_result_ids: list[str]) -> int:
+    """Mark failed the active jobs of tasks whose worker was killed mid-task, so that their quarter
+    or batch can be started again. Returns how many."""
+    return BackgroundJob.objects.filter(
+        task_result_id__in=task_result_ids, status__in=BackgroundJob.ACTIVE
+    ).update(status=BackgroundJob.Status.FAILED, error=INTERRUPTED_MESSAGE, finished_at=timezone.now())
 
 
 def _finish(job_id: int, **fields) -> None:
