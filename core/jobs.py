@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 Report = Callable[..., None]
 # Refusals carry a message in Chinese for the person who asked: the job shows it as its error.
 REFUSALS = (ActionRefused, FileRefused, ImportRefused)
+# Jobs someone is watching go ahead of Wagtail's own queued tasks (a search or reference index
+# entry per saved page: hundreds after a large import or `load_demo`): `@task(priority=JOB_PRIORITY)`.
+JOB_PRIORITY = 10
 CRASH_MESSAGE = (
     "任务意外中断，未完成（{name}）。已写入的数据已全部撤回；请稍后重试，或请管理员查看服务器日志。"
 )

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from core.errors import ActionRefused, BatchAlreadyApplied, FileRefused, ImportRefused
-from core.jobs import JobOutcome, job_run, job_start
+from core.jobs import JOB_PRIORITY, JobOutcome, job_run, job_start
 from ratings import selectors
 from ratings.models import ImportBatch
 from ratings.services.imports import import_batch_apply
@@ -28,7 +28,7 @@ def _user(user_id):
 # --- computing a quarter ----------------------------------------------------------------------
 
 
-@task()
+@task(priority=JOB_PRIORITY)
 def quarter_compute_task(*, job_id: int, quarter: str, user_id: int | None = None) -> dict:
     def work(report):
         computation = quarter_compute(quarter=quarter, user=_user(user_id), progress=report)
@@ -66,7 +66,7 @@ def import_runs_in_background(batch: ImportBatch) -> bool:
     return len(batch.data) > settings.PORTAL_IMPORT_BACKGROUND_BYTES
 
 
-@task()
+@task(priority=JOB_PRIORITY)
 def import_batch_apply_task(*, job_id: int, batch_id: int, user_id: int | None = None) -> dict:
     def work(report):
         batch = ImportBatch.objects.get(pk=batch_id)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from wagtail.search.management.commands import update_index
 
-from core.jobs import JobOutcome, job_run, job_start
+from core.jobs import JOB_PRIORITY, JobOutcome, job_run, job_start
 
 SEARCH_REBUILD = "search.index_rebuild"
 MAINTENANCE_PERMISSION = "core.run_maintenance"
@@ -29,7 +29,7 @@ class _ReportingRebuild(update_index.Command):
         self.models_done += 1
 
 
-@task()
+@task(priority=JOB_PRIORITY)
 def search_index_rebuild_task(*, job_id: int) -> dict:
     def work(report):
         models = get_indexed_models()
