@@ -13,7 +13,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from core.jobs import VIEW_ALL_PERMISSION, job_as_json, jobs_for
+from core.jobs import VIEW_ALL_PERMISSION, job_as_json, job_refresh, jobs_for
 from core.models import BackgroundJob
 
 SHOWN = 100  # the most recent jobs; older ones stay reachable by their page
@@ -42,7 +42,7 @@ class JobIndexView(WagtailAdminTemplateMixin, View):
 class JobMixin:
     def get_job(self) -> BackgroundJob:
         # Someone else's job is a 404, as if it did not exist.
-        return get_object_or_404(jobs_for(self.request.user), pk=self.kwargs["pk"])
+        return job_refresh(get_object_or_404(jobs_for(self.request.user), pk=self.kwargs["pk"]))
 
 
 class JobDetailView(JobMixin, WagtailAdminTemplateMixin, View):

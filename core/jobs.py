@@ -14,6 +14,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task_backends
+from django_tasks.exceptions import TaskResultDoesNotExist
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -117,6 +120,32 @@ def jobs_interrupted(*, task_result_ids: list[str]) -> int:
     return BackgroundJob.objects.filter(
         task_result_id__in=task_result_ids, status__in=BackgroundJob.ACTIVE
     ).update(status=BackgroundJob.Status.FAILED, error=INTERRUPTED_MESSAGE, finished_at=timezone.now())
+
+
+LOST_MESSAGE = (
+    "后台任务进程报告任务已结束，但任务没有记录结果（可能在开始前出错）；未写入任何数据。请重新发起。"
+)
+
+
+def job_refresh(job: BackgroundJob) -> BackgroundJob:
+    """A job still shown as queued or running whose task the backend records as finished (it failed
+    before `job_run` could record anything: an import error, a worker killed and restarted) is
+    marked failed, so that the page stops waiting and the subject can be started again."""
+    if not job.is_active or not job.task_result_id:
+        return job
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if not backend.supports_get_result:
+        return job
+    try:
+        result = backend.get_result(job.task_result_id)
+    except TaskResultDoesNotExist:
+        return job
+    if result.status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL):
+        job.refresh_from_db()  # job_run may have finished it meanwhile
+        if job.is_active:
+            _finish(job.pk, status=BackgroundJob.Status.FAILED, error=LOST_MESSAGE)
+            job.refresh_from_db()
+    return job
 
 
 def _finish(job_id: int, **fields) -> None:

@@ -204,3 +204,19 @@ def test_the_jobs_of_a_killed_worker_are_marked_failed_so_that_they_can_start_ag
     other.refresh_from_db()
     assert (stuck.status, stuck.error) == ("failed", INTERRUPTED_MESSAGE) and other.status == "running"
     assert start(editor)[1]  # the subject is free again
+
+
+def test_a_job_whose_task_failed_before_it_could_report_is_shown_failed(client, people):
+    from django_tasks_db.models import DBTaskResult
+
+    from django.test import override_settings
+
+    from core.jobs import LOST_MESSAGE
+
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        job, _ = start(people["editor"])
+        DBTaskResult.objects.filter(id=job.task_result_id).update(status="FAILED")  # e.g. an ImportError
+        client.force_login(people["editor"])
+        status = json.loads(client.get(reverse("background_jobs:status", args=[job.pk])).content)
+    assert (status["status"], status["active"], status["error"]) == ("failed", False, LOST_MESSAGE)
+    assert start(people["editor"])[1]  # the subject is free again
