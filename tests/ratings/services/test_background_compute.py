@@ -162,3 +162,11 @@ def test_the_database_worker_runs_a_queued_compute(street, editor):
     background = stored()
     run_command()
     assert stored() == background
+
+
+def test_the_quarter_list_links_to_the_computation_under_way(street, editor, client):
+    run_command()  # the quarter has data and a computation: it is listed
+    job = BackgroundJob.objects.create(kind=QUARTER_COMPUTE, subject=Q, label="计算", status="running")
+    client.force_login(editor)
+    page = client.get(reverse("ratings_quarters:index")).content.decode()
+    assert f'href="{reverse("background_jobs:detail", args=[job.pk])}">正在计算（进行中）：查看进度</a>' in page
