@@ -169,4 +169,6 @@ def test_the_quarter_list_links_to_the_computation_under_way(street, editor, cli
     job = BackgroundJob.objects.create(kind=QUARTER_COMPUTE, subject=Q, label="计算", status="running")
     client.force_login(editor)
     page = client.get(reverse("ratings_quarters:index")).content.decode()
-    assert f'href="{reverse("background_jobs:detail", args=[job.pk])}">正在计算（进行中）：查看进度</a>' in page
+    assert (
+        f'href="{reverse("background_jobs:detail", args=[job.pk])}">正在计算（进行中）：查看进度</a>' in page
+    )
