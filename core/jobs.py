@@ -33,9 +33,7 @@ REFUSALS = (ActionRefused, FileRefused, ImportRefused)
 # Jobs someone is watching go ahead of Wagtail's own queued tasks (a search or reference index
 # entry per saved page: hundreds after a large import or `load_demo`): `@task(priority=JOB_PRIORITY)`.
 JOB_PRIORITY = 10
-CRASH_MESSAGE = (
-    "任务意外中断，未完成（{name}）。已写入的数据已全部撤回；请稍后重试，或请管理员查看服务器日志。"
-)
+CRASH_MESSAGE = "任务出错，未完成（{name}）。请稍后重试；如仍失败，请管理员查看服务器日志。"
 
 
 @dataclass
@@ -111,7 +109,7 @@ def job_run(*, job_id: int, work: Callable[[Report], JobOutcome]) -> dict:
     return {"status": "succeeded"}
 
 
-INTERRUPTED_MESSAGE = "后台任务进程停止时任务被中断，未完成；已写入的数据已全部撤回。请重新发起。"
+INTERRUPTED_MESSAGE = "后台任务进程停止时任务被中断，未完成。请重新发起。"
 
 
 def jobs_interrupted(*, task_result_ids: list[str]) -> int:
