@@ -4,9 +4,9 @@ Background jobs (core.jobs) are queued in the database and run by `manage.py db_
 command starts one worker in its own process group, then runs `runserver`; when the server stops
 (Ctrl-C, an error, a port already taken) the worker is stopped too: asked to finish its current
 task (SIGTERM), killed after WORKER_STOP_SECONDS, and the job it was running is marked failed
-(its transaction is rolled back) so that it can be started again. runserver's autoreloader runs this command again
-in a child process (RUN_MAIN=true); only the parent starts a worker. With TASKS_BACKEND=immediate
-no worker is needed, and none is started.
+(its transaction is rolled back) so that it can be started again. runserver's autoreloader runs
+this command again in a child process (RUN_MAIN=true); only the parent starts a worker. With
+TASKS_BACKEND=immediate no worker is needed, and none is started.
 """
 
 import os
