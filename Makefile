@@ -39,13 +39,13 @@ static: install
 # debug page; WhiteNoise serves the collected static files. `make dev` for DEBUG on.
 run: demo static
 	@$(SERVE_ENV) $(BIN)/python manage.py demo_logins
-	@echo "==> Serving $(PORTAL_BASE_URL)/ with DEBUG off (Ctrl-C stops it; make dev serves with DEBUG on)"
-	@$(SERVE_ENV) DJANGO_DEBUG=0 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "==> Serving $(PORTAL_BASE_URL)/ with DEBUG off, and a worker for background jobs (Ctrl-C stops both; make dev serves with DEBUG on)"
+	@$(SERVE_ENV) DJANGO_DEBUG=0 $(BIN)/python manage.py serve $(HOST):$(PORT)
 
 dev: demo
 	@$(SERVE_ENV) $(BIN)/python manage.py demo_logins
-	@echo "==> Serving $(PORTAL_BASE_URL)/ with DEBUG on (Ctrl-C stops it)"
-	@$(SERVE_ENV) DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "==> Serving $(PORTAL_BASE_URL)/ with DEBUG on, and a worker for background jobs (Ctrl-C stops both)"
+	@$(SERVE_ENV) DJANGO_DEBUG=1 $(BIN)/python manage.py serve $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n auto

@@ -29,6 +29,8 @@ PUBLICATION_EDIT = ["view_appeal", "decide_appeal", "view_release", "submit_quar
 PUBLICATION_VIEW = ["view_appeal", "view_release"]
 # Cases (SPEC §6): editors open calls for cases; firms add case pages under /cases/ (cases 0002).
 CASE_CALLS = ["add_casecall", "change_casecall", "delete_casecall", "view_casecall"]
+# Background jobs (core.BackgroundJob): editors see everyone's, and rebuild the search index.
+JOBS = ["view_backgroundjob", "run_maintenance"]
 
 
 def _perms(app_label: str, codenames: list[str]) -> list[Permission]:
@@ -58,6 +60,7 @@ def roles_ensure() -> dict[str, Group]:
         *admin_access, *registry_edit, *settings_edit, *score_view, *score_import, *publication_edit
     )
     editors.permissions.add(*_perms("cases", CASE_CALLS))
+    editors.permissions.add(*_perms("core", JOBS))
     committee, _ = Group.objects.get_or_create(name=COMMITTEE)
     committee.permissions.add(*admin_access, *registry_view, *score_view, *publication_view)
     firms, _ = Group.objects.get_or_create(name=FIRMS)

@@ -161,6 +161,7 @@ class Side:
     # for both: the estate page no firm edits, the disclosure page its firm edits).
     disclosure_side: "Side | None" = None
     case_side: "Side | None" = None  # the same, with an unpublished CasePage of the firm
+    job: object = None  # a background job the firm's user started (core.BackgroundJob)
     tag: str = ""
     markers: list[str] = field(default_factory=list)
 
@@ -233,7 +234,8 @@ def _side(letter: str, *, roles, editor, submitter, workflow, street, group) -> 
     # Anything with the tag is this firm's; the suffixed tags are never public (drafts, appeals,
     # private files), while the bare tag is also in the firm's and estate's public pages.
     side.tag = tag
-    side.markers = [f"{tag}{kind}" for kind in ("DRAFT", "APPEAL", "DOC", "DISC", "EVID", "CASE")]
+    side.markers = [f"{tag}{kind}" for kind in ("DRAFT", "APPEAL", "DOC", "DISC", "EVID", "CASE", "JOB")]
+    side.job = _job(user, tag, letter)
     side.editing_session = EditingSession.objects.create(
         user=editor,
         content_type=ContentType.objects.get_for_model(Page),
@@ -259,6 +261,21 @@ def _firm_collection(firm, account_group, roles):
         restriction.groups.add(account_group, roles["editors"])
         return collection
     return firm_collection_ensure(firm=firm)
+
+
+def _job(user, tag: str, letter: str):
+    """A finished background job of the firm's user: only they (and editors) may see it."""
+    from core.models import BackgroundJob
+
+    return BackgroundJob.objects.create(
+        kind="matrix.sample",
+        subject=tag,
+        label=f"{letter}方{tag}JOB任务",
+        started_by=user,
+        status=BackgroundJob.Status.SUCCEEDED,
+        message=f"{tag}JOB已完成",
+        result_url="/admin/",
+    )
 
 
 def _evidence(side: Side, tag: str) -> None:
@@ -436,6 +453,8 @@ def model_objects(world: World, side: Side) -> dict:
         GroupApprovalTask: n["task"],
         Task: n["task"],
     }
+    if side.job is not None:
+        found[type(side.job)] = side.job
     if side.evidence is not None:
         found[type(side.evidence)] = side.evidence
     if side.disclosure is not None:
@@ -469,6 +488,7 @@ NAMESPACE_MODELS = {
     "wagtailadmin_pages": "wagtailcore.Page",
     "wagtailadmin_workflows": "wagtailcore.Workflow",
     "ratings_imports": "ratings.ImportBatch",
+    "background_jobs": "core.BackgroundJob",
     "wagtaildocs_chooser": "wagtaildocs.Document",
     "wagtailimages_chooser": "wagtailimages.Image",
     "wagtailapi:pages": "wagtailcore.Page",

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "django_filters",
     "rest_framework",
     "django.contrib.auth",
@@ -169,6 +171,22 @@ else:
 # purges exactly the pages it changes; this is only the longest a page is kept (0 turns it off).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
 
+# Background tasks (django-tasks): long operations started from the admin (computing a quarter,
+# rebuilding the search index, large imports) and Wagtail's own small tasks. By default they are
+# queued in the database and run by `manage.py db_worker` (`make run` and `make dev` start one
+# beside the server: `manage.py serve`). TASKS_BACKEND=immediate runs every task at once, inside
+# the request that starts it, with no worker (tests do so too).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in {"database", "immediate"}:
+    raise ValueError(f"TASKS_BACKEND must be 'database' or 'immediate', not {TASKS_BACKEND!r}")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
 WAGTAIL_SITE_NAME = "阳光物业"
 # The site's public address (scheme, host and port; no trailing slash). The sitemap, the API, share
 # cards and the admin's e-mails are built from it, never from `localhost`: the API reads it here, and
@@ -207,6 +225,10 @@ PORTAL_IMPORT_MAX_BYTES = int(os.environ.get("PORTAL_IMPORT_MAX_BYTES", str(20 *
 PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "50000"))
 PORTAL_IMPORT_MAX_COLUMNS = int(os.environ.get("PORTAL_IMPORT_MAX_COLUMNS", "50"))
 PORTAL_IMPORT_MAX_ERRORS_SHOWN = int(os.environ.get("PORTAL_IMPORT_MAX_ERRORS_SHOWN", "200"))
+# A confirmed admin import of a file larger than this runs as a background task (a progress page
+# the editor can leave and come back to); smaller files are imported at once, in the request.
+# 100 KB is about 2,500 rows of scores.
+PORTAL_IMPORT_BACKGROUND_BYTES = int(os.environ.get("PORTAL_IMPORT_BACKGROUND_BYTES", str(100 * 1024)))
 
 # Login throttling (portal/security.py): counts live in the shared cache. The backend applies it
 # to every password check (admin, /_util/login/, the API's HTTP Basic); the form explains it.

@@ -23,6 +23,7 @@ from ratings.services.imports import (
     import_batch_preview,
     import_preview,
 )
+from ratings.tasks import import_batch_apply_start, import_runs_in_background
 
 IMPORT_PERMISSION = "ratings.import_scores"
 
@@ -162,6 +163,9 @@ class ImportApplyView(ImportBatchMixin, View):
         batch = self.get_batch()
         batch_url = reverse("ratings_imports:batch", args=[batch.pk])
         try:
+            if import_runs_in_background(batch):  # a large file: a background job, with its page
+                job, _ = import_batch_apply_start(batch=batch, user=request.user)
+                return redirect(reverse("background_jobs:detail", args=[job.pk]))
             report = import_batch_apply(batch=batch, user=request.user)
         except BatchAlreadyApplied:
             messages.error(request, f"“{batch.filename}”已经导入过，不能重复导入")

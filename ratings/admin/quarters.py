@@ -17,11 +17,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from core.errors import ActionRefused, ImportRefused
+from core.models import BackgroundJob
 from ratings import engine, selectors
 from ratings.admin.common import breadcrumbs
 from ratings.models import Correction, Release
 from ratings.services.publication import correction_open, quarter_submit
-from ratings.services.quarters import quarter_compute
+from ratings.tasks import QUARTER_COMPUTE, quarter_compute_start
 from registry.permissions import user_is_firm_scoped
 
 QUARTER_RE = rf"(?P<quarter>{engine.QUARTER_PATTERN})"
@@ -55,12 +56,19 @@ class QuarterIndexView(WagtailAdminTemplateMixin, View):
     def get(self, request):
         user = request.user
         context = self.get_context_data(
-            rows=selectors.quarter_overview(),
+            rows=_with_computing_jobs(selectors.quarter_overview()),
             can_submit=user.has_perm(SUBMIT_PERMISSION),
             can_correct=user.has_perm(CORRECTION_PERMISSION),
             window_days=settings.PORTAL_APPEAL_WINDOW_DAYS,
         )
         return TemplateResponse(request, self.template_name, context)
+
+
+def _with_computing_jobs(rows: list[dict]) -> list[dict]:
+    """Each row with the background job computing its quarter now, if any (`computing`)."""
+    active = BackgroundJob.objects.filter(kind=QUARTER_COMPUTE, status__in=BackgroundJob.ACTIVE)
+    jobs = {job.subject: job for job in active}
+    return [{**row, "computing": jobs.get(row["quarter"])} for row in rows]
 
 
 class QuarterActionView(View):
@@ -90,9 +98,18 @@ class QuarterActionView(View):
 
 
 class QuarterComputeView(QuarterActionView):
-    def act(self, *, quarter, user):
-        computation = quarter_compute(quarter=quarter, user=user)
-        return f"已计算 {quarter} 的暂定结果：{len(computation.document['estates'])} 个小区（尚未公开）"
+    """Computing a city's quarter takes a while: it runs as a background job, and the editor lands
+    on the job's page (the same page when the quarter is already being computed)."""
+
+    def post(self, request, quarter):
+        try:
+            job, created = quarter_compute_start(quarter=quarter, user=request.user)
+        except ImportRefused as exc:
+            messages.error(request, "；".join(exc.lines()) or str(exc))
+            return redirect("ratings_quarters:index")
+        if not created:
+            messages.info(request, f"{quarter} 已在计算中：这是正在进行的那次计算")
+        return redirect("background_jobs:detail", job.pk)
 
 
 class QuarterSubmitView(QuarterActionView):

@@ -40,16 +40,46 @@ def quarter_result(*, quarter: str) -> tuple[engine.Scheme, engine.QuarterResult
     return scheme, result, estates, firms, digest
 
 
-@transaction.atomic
-def quarter_compute(*, quarter: str, user=None) -> QuarterComputation:
+COMPUTE_STEPS = 3
+
+
+def quarter_compute(*, quarter: str, user=None, progress=None) -> QuarterComputation:
     """Store the provisional grades of a quarter, replacing an earlier computation of it.
 
     Refused while the quarter is in review, and for a released quarter unless a correction is
-    open (SPEC §4, §9).
+    open (SPEC §4, §9). The inputs are read and graded first, then written in one transaction that
+    checks the lock again, so a quarter locked meanwhile is never overwritten. The stored inputs
+    digest is the digest of exactly what was graded: data imported during the computation make it
+    differ, and submission computes again (`quarter_freeze`).
+
+    `progress(done, total, message)`, if given, hears each of the `COMPUTE_STEPS` steps (a
+    background job shows them); it is called outside the write transaction, so a job's progress is
+    seen while the quarter is being written.
     """
+    report = progress or _silent
     if reason := selectors.quarter_lock_reason(quarter):
         raise ImportRefused(message=reason)
-    return _compute(quarter=quarter, user=user)
+    report(0, COMPUTE_STEPS, f"正在读取 {quarter} 的考核数据")
+    scheme, result, estates, firms, inputs_digest = quarter_result(quarter=quarter)
+    report(1, COMPUTE_STEPS, f"已按评分办法评定 {len(result.grades)} 个小区，正在生成结果文档")
+    document = opendata.quarter_document(scheme=scheme, result=result, estates=estates, firms=firms)
+    report(2, COMPUTE_STEPS, f"正在保存 {len(document['estates'])} 个小区的暂定结果")
+    with transaction.atomic():
+        if reason := selectors.quarter_lock_reason(quarter):
+            raise ImportRefused(message=reason)
+        computation = _store(
+            quarter=quarter, user=user, scheme=scheme, document=document, inputs_digest=inputs_digest
+        )
+    report(
+        COMPUTE_STEPS,
+        COMPUTE_STEPS,
+        f"已计算 {quarter} 的暂定结果：{len(document['estates'])} 个小区（尚未公开）",
+    )
+    return computation
+
+
+def _silent(done, total=None, message=""):
+    return None
 
 
 @transaction.atomic
@@ -85,6 +115,10 @@ def quarter_freeze(*, quarter: str, user=None) -> QuarterComputation:
 def _compute(*, quarter: str, user) -> QuarterComputation:
     scheme, result, estates, firms, inputs_digest = quarter_result(quarter=quarter)
     document = opendata.quarter_document(scheme=scheme, result=result, estates=estates, firms=firms)
+    return _store(quarter=quarter, user=user, scheme=scheme, document=document, inputs_digest=inputs_digest)
+
+
+def _store(*, quarter: str, user, scheme, document: dict, inputs_digest: str) -> QuarterComputation:
     scheme_model = Scheme.objects.get(code=scheme.code, version=scheme.version)
     computation, _ = QuarterComputation.objects.update_or_create(
         quarter=quarter,

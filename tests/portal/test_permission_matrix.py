@@ -68,7 +68,8 @@ NO_EMPTY_POST = {
 SEARCH = "乙方"
 
 # What the design gives a firm's user on its own things (SPEC §1, §4): its scores and 12345 figures,
-# its appeals (listing, filing, detail) and their evidence, and its documents.
+# its appeals (listing, filing, detail) and their evidence, its documents, and the background jobs
+# its user started (issue 13).
 FIRM_REACHES = {
     "wagtailadmin_home",
     "monthly_scores:index",
@@ -83,9 +84,19 @@ FIRM_REACHES = {
     "appeals:inspect",
     "appeals:evidence",
     "wagtaildocs_serve",
+    "background_jobs:index",
+    "background_jobs:detail",
+    "background_jobs:status",
 }
 # Listings that must show firm A its own rows (so the other column's silence means something).
-SHOWS_OWN = {"monthly_scores:index", "hotline_months:index", "appeals:index", "appeals:inspect"}
+SHOWS_OWN = {
+    "monthly_scores:index",
+    "hotline_months:index",
+    "appeals:index",
+    "appeals:inspect",
+    "background_jobs:index",
+    "background_jobs:detail",
+}
 # On its own firm-owned page — its estate's DisclosurePage (SPEC §5), its CasePage (SPEC §6) —
 # (registry/firm_access.py): editing its draft and previewing it.
 FIRM_REACHES_OWN_PAGE = {"wagtailadmin_pages:edit", "wagtailadmin_pages:preview_on_edit"}
@@ -116,6 +127,7 @@ STAFF_ONLY = (
     "wagtailadmin_collections:",
     "wagtailimages:",
     "wagtailadmin_reports:locked_pages",
+    "search_index:",
 )
 
 # URL arguments that name no object of a firm (a content type, a quarter, a rendition …).

@@ -8,7 +8,7 @@ REVERSE = "DROP INDEX IF EXISTS portal_page_url_path"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0005_registry_moves_out"),
+        ("portal", "0006_background_job_permissions"),
         ("wagtailcore", "0001_initial"),
     ]
 
