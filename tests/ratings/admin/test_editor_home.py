@@ -138,7 +138,7 @@ def test_due_months_link_to_the_import_form_preset_to_that_kind_and_month(client
     client.force_login(people["editor"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     this_month = timezone.localdate().strftime("%Y-%m")
-    assert "本月待办：数据导入" in html and "考核得分</strong>：缺 4 个小区" in html
+    assert "本月待办：数据导入" in html and "考核得分</strong></a>：缺 4 个小区" in html
     due = [m["month"] for m in work(timezone.localdate())["missing"]]
     assert due and all(m < this_month for m in due)
     assert reverse("ratings_imports:form") + f"?kind=hotline&amp;month={due[-1]}" in html
