@@ -100,8 +100,7 @@ def registry_import(*, table: Table, user=None, dry_run: bool = False) -> Import
         apply = _apply_contracts
         kind = "contracts"
     report = ImportReport(kind=kind, rows=len(table.rows), dry_run=dry_run)
-    if kind == "registry":
-        report.columns = REGISTRY_PREVIEW_COLUMNS
+    report.columns = REGISTRY_PREVIEW_COLUMNS if kind == "registry" else CONTRACT_PREVIEW_COLUMNS
     with transaction.atomic(), LogContext(user=user):
         apply(rows, report, user)
         if dry_run:
@@ -311,6 +310,9 @@ REGISTRY_PREVIEW_COLUMNS = [
 ]  # fmt: skip
 
 
+CONTRACT_PREVIEW_COLUMNS = ["物业企业", "合同开始日期", "合同结束日期", "备注"]
+
+
 def _registry_stored(estate, names, contract) -> list:
     """An estate's registry row as stored, in the order of REGISTRY_PREVIEW_COLUMNS."""
     return [
@@ -441,10 +443,18 @@ def _overlap(new: ContractRow, stored: list[ServiceContract], earlier: list[Cont
 
 
 def _apply_contracts(rows: list[ContractRow], report: ImportReport, user) -> None:
-    stored = {(c.estate_id, c.start): c for c in ServiceContract.objects.all()}
+    stored = {(c.estate_id, c.start): c for c in ServiceContract.objects.select_related("firm")}
     changed: list[ServiceContract] = []
     for row in rows:
         contract = stored.get((row.estate.pk, row.start))
+        report.previews.append(
+            row_preview(
+                code=row.estate.code,
+                name=row.estate.name,
+                new=[row.firm.name, row.start, row.end, row.note],
+                old=[contract.firm.name, contract.start, contract.end, contract.note] if contract else None,
+            )
+        )
         if contract is None:
             contract = ServiceContract.objects.create(
                 estate=row.estate, firm=row.firm, start=row.start, end=row.end, note=row.note

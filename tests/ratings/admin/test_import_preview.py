@@ -109,6 +109,19 @@ def test_the_registry_preview_shows_the_fields_and_a_changed_firm(editor):
     assert Estate.objects.get(code="R1").name == "旧名家园"
 
 
+def test_a_contract_history_preview_shows_each_contract_with_its_estate(editor):
+    import datetime as dt
+
+    estate = EstateFactory(code="H1", name="历史家园")
+    contract = ServiceContractFactory(estate=estate, firm__name="甲物业有限公司", start=dt.date(2020, 1, 1))
+    header = ["estate_code", "firm_credit_code", "contract_start", "contract_end", "note"]
+    rows = [["H1", contract.firm.credit_code, "2020-01-01", "2024-12-31", "合同期满"]]
+    page = preview_text(signed_in(editor), csv_bytes(header, rows), kind="registry", month="")
+    assert "历史家园 H1 更新 甲物业有限公司 2020-01-01 原值 （空） → 新值 2024-12-31" in page
+    contract.refresh_from_db()
+    assert contract.end is None
+
+
 def test_a_long_preview_is_shown_a_page_at_a_time_and_confirms_every_row(editor, monkeypatch):
     monkeypatch.setattr("ratings.admin.imports.PREVIEW_ROWS_PER_PAGE", 2)
     estates_with_contracts(5)
