@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from cases.models import CaseIndexPage, CasePage
 from cases.selectors import open_calls
-from core.review import IN_REVIEW, SENT_BACK, review_states
-from registry.workplace import FirmPanel
+from core.review import IN_REVIEW, SENT_BACK, pages_in_review, review_states
+from registry.workplace import EditorPanel, FirmPanel
 
 
 def firm_cases_work(*, firm_ids, today) -> dict:
@@ -43,3 +43,28 @@ class FirmCasesPanel(FirmPanel):
 
 
 firm_home_panels = FirmCasesPanel.homepage_hook
+
+
+class EditorCasesPanel(EditorPanel):
+    """The editor's side (SPEC §6): cases submitted for review (三微案例审核), longest waiting first,
+    each linking to the page where the editor approves or sends it back."""
+
+    name = "editor_cases"
+    template_name = "includes/admin/review_queue.html"
+    order = 47
+
+    def read(self, user) -> dict:
+        rows = pages_in_review(CasePage, related=["firm", "estate"])
+        for row in rows:
+            page = row["page"]
+            row["label"] = page.title
+            row["detail"] = " · ".join(x.name for x in (page.firm, page.estate) if x)
+        return {
+            "panel_id": "editor-cases",
+            "heading": "待审核的三微案例",
+            "empty": "没有等待审核的三微案例。",
+            "rows": rows,
+        }
+
+
+editor_home_panels = EditorCasesPanel.homepage_hook

@@ -49,9 +49,54 @@ def busy_database_message(exc: Exception) -> str:
     return f"数据库暂时无法完成导入（{exc}），未写入任何数据：请稍后重试"
 
 
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
+@dataclass
+class RowValue:
+    """One value of a row as the import writes it; `old` is what is stored now (None when new)."""
+
+    new: str
+    old: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.old is not None and self.old != self.new
+
+
+@dataclass
+class RowPreview:
+    """One row of a file as the import will write it (SPEC §9: the preview shows the values)."""
+
+    code: str
+    name: str
+    action: str  # NEW, CHANGED or UNCHANGED
+    values: list[RowValue]
+
+
+def row_preview(*, code: str, name: str, new: list, old: list | None = None) -> RowPreview:
+    """A row's preview from its values as written and as stored (aligned with the report's columns)."""
+    new_text = [display_value(v) for v in new]
+    if old is None:
+        return RowPreview(code, name, NEW, [RowValue(v) for v in new_text])
+    old_text = [display_value(v) for v in old]
+    action = CHANGED if old_text != new_text else UNCHANGED
+    return RowPreview(code, name, action, [RowValue(n, o) for n, o in zip(new_text, old_text, strict=True)])
+
+
+def display_value(value) -> str:
+    """A stored or imported value as people read it: blank for none, 是/否 for a flag."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
 @dataclass
 class ImportReport:
-    """What an import did (or, in a preview, would do)."""
+    """What an import did (or, in a preview, would do). `columns` and `previews` give each row's
+    values as written (old → new for changes), for the admin's preview."""
 
     kind: str
     rows: int = 0
@@ -60,6 +105,15 @@ class ImportReport:
     unchanged: int = 0
     changes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    columns: list[str] = field(default_factory=list)
+    previews: list[RowPreview] = field(default_factory=list)
+
+    def preview_counts(self) -> dict[str, int]:
+        """Rows of the file that are new, changed and unchanged."""
+        counts = dict.fromkeys((NEW, CHANGED, UNCHANGED), 0)
+        for preview in self.previews:
+            counts[preview.action] += 1
+        return counts
 
     @property
     def changed(self) -> bool:

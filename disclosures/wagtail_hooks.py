@@ -26,6 +26,7 @@ class DisclosureListingViewSet(PageListingViewSet):
 
 
 hooks.register("construct_homepage_panels", workplace.firm_home_panels)
+hooks.register("construct_homepage_panels", workplace.editor_home_panels)
 
 
 @hooks.register("register_admin_viewset")

@@ -4,10 +4,10 @@ today — never approved, overdue, with the editors, or sent back with the edito
 from django.conf import settings
 from django.utils import timezone
 
-from core.review import IN_REVIEW, SENT_BACK, review_states
+from core.review import IN_REVIEW, SENT_BACK, pages_in_review, review_states
 from disclosures.models import DisclosurePage
 from disclosures.selectors import disclosure_overdue
-from registry.workplace import FirmPanel
+from registry.workplace import EditorPanel, FirmPanel
 
 ORDER = {SENT_BACK: 0, "never": 1, "overdue": 2, IN_REVIEW: 3, "current": 4}
 
@@ -47,3 +47,26 @@ class FirmDisclosuresPanel(FirmPanel):
 
 
 firm_home_panels = FirmDisclosuresPanel.homepage_hook
+
+
+class EditorDisclosuresPanel(EditorPanel):
+    """The editor's side (SPEC §5): disclosures submitted for review (信息公开审核), longest waiting
+    first, each linking to the page where the editor approves or sends it back."""
+
+    name = "editor_disclosures"
+    template_name = "includes/admin/review_queue.html"
+    order = 46
+
+    def read(self, user) -> dict:
+        rows = pages_in_review(DisclosurePage, related=["estate"])
+        for row in rows:
+            row["label"], row["detail"] = row["page"].estate.name, row["page"].estate.code
+        return {
+            "panel_id": "editor-disclosures",
+            "heading": "待审核的信息公开",
+            "empty": "没有等待审核的信息公开。",
+            "rows": rows,
+        }
+
+
+editor_home_panels = EditorDisclosuresPanel.homepage_hook

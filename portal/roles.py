@@ -11,8 +11,9 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 from cases.models import CaseIndexPage
 from ratings.models import RatingIndexPage
 from ratings.services.publication import COMMITTEE_NAME
+from registry.permissions import EDITORS_GROUP
 
-EDITORS = "编辑"
+EDITORS = EDITORS_GROUP
 COMMITTEE = COMMITTEE_NAME  # one name, kept by the publication rules that credit the committee
 FIRMS = "物业企业"
 FIRM_GROUP_PREFIX = "物业企业·"

@@ -3,6 +3,9 @@ reaches only that firm's records in the admin, whatever else they hold."""
 
 from registry.models import Firm
 
+# The street office's staff (SPEC §1): the group portal.roles grants the editors' rights to.
+EDITORS_GROUP = "编辑"
+
 
 def user_firm_ids(user) -> frozenset[int]:
     """The firms whose account group the user belongs to (cached on the user for the request)."""
@@ -22,3 +25,16 @@ def user_is_firm_scoped(user) -> bool:
     their firm's rows; superusers are never scoped.
     """
     return not user.is_superuser and bool(user_firm_ids(user))
+
+
+def user_is_editor(user) -> bool:
+    """A member of the editors' group, or a superuser (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_portal_is_editor", None)
+    if cached is None:
+        cached = user.groups.filter(name=EDITORS_GROUP).exists()
+        user._portal_is_editor = cached
+    return cached

@@ -27,6 +27,7 @@ from core.importing import (
     parse_decimal,
     parse_int,
     required_text,
+    row_preview,
 )
 from core.tabular import Table, check_header
 from registry.credit_code import credit_code_error, normalize
@@ -45,7 +46,8 @@ from registry.models import (
 
 SLUG_MAX = 60
 
-REGISTRY_COLUMNS = {
+# The registry file's columns (SPEC §9), in the order of the downloadable template.
+REGISTRY_COLUMN_ORDER = (
     "estate_code",
     "estate_name",
     "street",
@@ -57,7 +59,9 @@ REGISTRY_COLUMNS = {
     "firm_name",
     "firm_credit_code",
     "contract_start",
-}
+)
+REGISTRY_COLUMNS = set(REGISTRY_COLUMN_ORDER)
+REGISTRY_TEXT_COLUMNS = ("estate_code", "firm_credit_code", "contract_start")
 CONTRACT_COLUMNS = {"estate_code", "firm_credit_code", "contract_start"}
 CONTRACT_OPTIONAL = {"contract_end", "note"}
 ESTATE_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,29}")
@@ -96,6 +100,7 @@ def registry_import(*, table: Table, user=None, dry_run: bool = False) -> Import
         apply = _apply_contracts
         kind = "contracts"
     report = ImportReport(kind=kind, rows=len(table.rows), dry_run=dry_run)
+    report.columns = REGISTRY_PREVIEW_COLUMNS if kind == "registry" else CONTRACT_PREVIEW_COLUMNS
     with transaction.atomic(), LogContext(user=user):
         apply(rows, report, user)
         if dry_run:
@@ -214,8 +219,25 @@ def _apply_registry(rows: list[RegistryRow], report: ImportReport, user) -> None
     estates = {e.code: e for e in Estate.objects.all()}
     latest = _latest_contracts()
     touched_estates, touched_firms = [], []
+    names = {
+        "street": {s.pk: s.name for s in streets.values()},
+        "community": {c.pk: c.name for c in communities.values()},
+        "group": dict(Group.objects.values_list("pk", "name")),
+    }
 
     for row in rows:
+        known = estates.get(row.estate_code)
+        report.previews.append(
+            row_preview(
+                code=row.estate_code,
+                name=row.estate_name,
+                new=[
+                    row.estate_name, row.street, row.community, row.group.name, row.households,
+                    row.floor_area, row.build_year, row.firm_name, row.contract_start,
+                ],
+                old=_registry_stored(known, names, latest.get(row.estate_code)) if known else None,
+            )
+        )  # fmt: skip
         street = streets.get(row.street)
         if street is None:
             street = streets[row.street] = Street.objects.create(name=row.street)
@@ -281,6 +303,29 @@ def _apply_registry(rows: list[RegistryRow], report: ImportReport, user) -> None
     # What an estate or a firm is found by includes the other's name (core.search): both change
     # with a handover or a rename, so every estate and firm the import named is indexed again.
     search_reindex(estate_ids={e.pk for e in touched_estates}, firm_ids={f.pk for f in touched_firms})
+
+
+REGISTRY_PREVIEW_COLUMNS = [
+    "小区名称", "街道", "社区", "分组", "户数", "建筑面积（㎡）", "建成年份", "物业企业", "合同开始日期",
+]  # fmt: skip
+
+
+CONTRACT_PREVIEW_COLUMNS = ["物业企业", "合同开始日期", "合同结束日期", "备注"]
+
+
+def _registry_stored(estate, names, contract) -> list:
+    """An estate's registry row as stored, in the order of REGISTRY_PREVIEW_COLUMNS."""
+    return [
+        estate.name,
+        names["street"].get(estate.street_id),
+        names["community"].get(estate.community_id),
+        names["group"].get(estate.group_id),
+        estate.households,
+        estate.floor_area,
+        estate.build_year,
+        contract.firm.name if contract else None,
+        contract.start if contract else None,
+    ]
 
 
 def _apply_registry_contract(estate, firm, start, current, report) -> None:
@@ -398,10 +443,18 @@ def _overlap(new: ContractRow, stored: list[ServiceContract], earlier: list[Cont
 
 
 def _apply_contracts(rows: list[ContractRow], report: ImportReport, user) -> None:
-    stored = {(c.estate_id, c.start): c for c in ServiceContract.objects.all()}
+    stored = {(c.estate_id, c.start): c for c in ServiceContract.objects.select_related("firm")}
     changed: list[ServiceContract] = []
     for row in rows:
         contract = stored.get((row.estate.pk, row.start))
+        report.previews.append(
+            row_preview(
+                code=row.estate.code,
+                name=row.estate.name,
+                new=[row.firm.name, row.start, row.end, row.note],
+                old=[contract.firm.name, contract.start, contract.end, contract.note] if contract else None,
+            )
+        )
         if contract is None:
             contract = ServiceContract.objects.create(
                 estate=row.estate, firm=row.firm, start=row.start, end=row.end, note=row.note

@@ -566,6 +566,7 @@ def arguments(route: Route, world: World, side: Side) -> tuple[dict, list]:
         "wagtailsettings:edit": {"app_name": "portal", "model_name": "portalsettings"},
         "wagtailsettings:preview_on_edit": {"app_name": "portal", "model_name": "portalsettings"},
         "wagtailadmin_tag_model_autocomplete": {"app_name": "wagtaildocs", "model_name": "document"},
+        "ratings_imports:template": {"kind": "scores", "fmt": "csv"},
     }.get(route.name, {})
     kwargs = {}
     for name in route.kwargs:

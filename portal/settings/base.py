@@ -214,6 +214,8 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Portal settings (every number here is a policy the street office may change).
 PORTAL_APPEAL_WINDOW_DAYS = int(os.environ.get("PORTAL_APPEAL_WINDOW_DAYS", "7"))
+# Days an editor has to decide an appeal (shown as its deadline on the editor's admin home).
+PORTAL_APPEAL_DECISION_DAYS = int(os.environ.get("PORTAL_APPEAL_DECISION_DAYS", "10"))
 PORTAL_DISCLOSURE_OVERDUE_MONTHS = int(os.environ.get("PORTAL_DISCLOSURE_OVERDUE_MONTHS", "6"))
 # Refuse spreadsheets whose uncompressed XML is absurdly large (zip bombs).
 PORTAL_XLSX_MAX_UNCOMPRESSED_BYTES = int(

@@ -1,31 +1,41 @@
 """Imports in the admin (SPEC §9): upload, preview what would change, then confirm. The writes are
 `ratings.services.imports`; these views only show them."""
 
+import io
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.errors import BatchAlreadyApplied, FileRefused, ImportRefused
+from ratings import engine
 from ratings.admin.common import breadcrumbs
 from ratings.models import ImportBatch
 from ratings.models.scores import validate_month
 from ratings.services.imports import (
     MONTHLY_KINDS,
+    TEMPLATE_FORMATS,
     import_batch_apply,
     import_batch_create,
     import_batch_preview,
     import_preview,
+    import_template,
 )
 from ratings.tasks import import_batch_apply_start, import_runs_in_background
 
 IMPORT_PERMISSION = "ratings.import_scores"
+PREVIEW_ROWS_PER_PAGE = 100
 
 
 class ImportUploadForm(forms.Form):
@@ -106,11 +116,19 @@ class ImportFormView(ImportPermissionMixin, WagtailAdminTemplateMixin, View):
 
     def render(self, form, preview=None, status=200):
         recent = ImportBatch.objects.filter(uploaded_by=self.request.user).defer("data")[:10]
-        context = self.get_context_data(form=form, preview=preview, recent_batches=recent)
+        month = form["month"].value() or ""
+        context = self.get_context_data(
+            form=form,
+            preview=preview,
+            recent_batches=recent,
+            templates=template_links(month if engine.is_month(month) else this_month()),
+        )
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
     def get(self, request):
-        return self.render(ImportUploadForm(initial={"kind": request.GET.get("kind", "scores")}))
+        # The editor's home links here preset to a kind and a month (what is due).
+        initial = {"kind": request.GET.get("kind", "scores"), "month": request.GET.get("month", "")}
+        return self.render(ImportUploadForm(initial=initial))
 
     def post(self, request):
         form = ImportUploadForm(request.POST, request.FILES)
@@ -147,11 +165,58 @@ class ImportBatchView(ImportBatchMixin, WagtailAdminTemplateMixin, View):
 
     def get(self, request, pk):
         self.batch = self.get_batch()
-        preview = None
+        preview = rows = None
         if self.batch.applied_at is None:
             preview = import_batch_preview(batch=self.batch, user=request.user)
-        context = self.get_context_data(batch=self.batch, preview=preview)
+            # Long files: a page of rows at a time, so a city's 10,000 rows stay quick to read.
+            paginator = WagtailPaginator(preview.rows_to_write, PREVIEW_ROWS_PER_PAGE)
+            rows = paginator.get_page(request.GET.get("p"))
+            rows.elided = paginator.get_elided_page_range(rows.number)
+        context = self.get_context_data(batch=self.batch, preview=preview, rows=rows)
         return TemplateResponse(request, self.template_name, context)
+
+
+def this_month() -> str:
+    return timezone.localdate().strftime("%Y-%m")
+
+
+def template_links(month: str) -> list[dict]:
+    """The blank files offered on the form: one row per kind, CSV and XLSX (scores and hotline
+    files of `month`, whose scheme gives the scores' columns)."""
+    rows = []
+    for kind, label in ImportBatch.KIND_CHOICES:
+        query = "" if kind == "registry" else "?" + urlencode({"month": month})
+        rows.append(
+            {
+                "label": label if kind == "registry" else f"{label}（{month}）",
+                "links": [
+                    (fmt.upper(), reverse("ratings_imports:template", args=[kind, fmt]) + query)
+                    for fmt in TEMPLATE_FORMATS
+                ],
+            }
+        )
+    return rows
+
+
+class ImportTemplateView(ImportPermissionMixin, View):
+    """A blank file of one import, with exactly the columns its importer accepts (SPEC §9)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, kind, fmt):
+        if kind not in dict(ImportBatch.KIND_CHOICES) or fmt not in TEMPLATE_FORMATS:
+            raise Http404("没有这种导入模板")
+        month = request.GET.get("month") or this_month()
+        if not engine.is_month(month):
+            raise Http404("月份应写作 2025-01 的形式")
+        try:
+            data, filename = import_template(kind=kind, month=month, fmt=fmt)
+        except ImportRefused as exc:
+            messages.error(request, str(exc))
+            return redirect(reverse("ratings_imports:form"))
+        response = FileResponse(io.BytesIO(data), as_attachment=True, filename=filename)
+        response["Content-Type"] = TEMPLATE_FORMATS[fmt]
+        return response
 
 
 class ImportApplyView(ImportBatchMixin, View):

@@ -137,6 +137,11 @@ class ImportViewSet(ViewSet):
             path("", imports.ImportFormView.as_view(), name="form"),
             path("<int:pk>/", imports.ImportBatchView.as_view(), name="batch"),
             path("<int:pk>/apply/", imports.ImportApplyView.as_view(), name="apply"),
+            path(
+                "template/<slug:kind>.<slug:fmt>",
+                imports.ImportTemplateView.as_view(),
+                name="template",
+            ),
         ]
 
 

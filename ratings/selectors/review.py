@@ -63,6 +63,7 @@ def quarter_overview() -> list[dict]:
                 "page": page,
                 "workflow": workflow,
                 "in_review": state is not None,
+                "state": state,  # the page's active workflow state: with the committee or sent back
                 "locked": locked,
                 "open_appeals": open_appeals.get(quarter, 0),
             }

@@ -13,14 +13,32 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from core.errors import BatchAlreadyApplied, FileRefused, ImportRefused, hidden_rows_note
-from core.importing import ImportReport, busy_database_message, import_transaction
+from core.importing import UNCHANGED, ImportReport, busy_database_message, import_transaction
 from core.tabular import read_table
+from core.tabular_templates import csv_template, xlsx_template
 from ratings.models import ImportBatch
-from ratings.services.scores import hotline_header_check, hotline_import, scores_header_check, scores_import
-from registry.services import registry_header_check, registry_import
+from ratings.services.scores import (
+    HOTLINE_TEMPLATE_COLUMNS,
+    hotline_header_check,
+    hotline_import,
+    scores_header_check,
+    scores_import,
+    scores_template_columns,
+)
+from registry.services import (
+    REGISTRY_COLUMN_ORDER,
+    REGISTRY_TEXT_COLUMNS,
+    registry_header_check,
+    registry_import,
+)
 
 PREVIEW_CHANGES_SHOWN = 200
 MONTHLY_KINDS = {"scores", "hotline"}
+TEMPLATE_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+TEMPLATE_NAMES = {"registry": "登记册", "scores": "月度考核得分", "hotline": "12345诉求数据"}
 
 
 @dataclass
@@ -45,6 +63,17 @@ class Preview:
     @property
     def changes_hidden(self) -> int:
         return max(0, len(self.report.changes) - PREVIEW_CHANGES_SHOWN) if self.report else 0
+
+    @property
+    def rows_to_write(self) -> list:
+        """The rows the import would create or change; unchanged rows are only counted."""
+        if not self.report:
+            return []
+        return [p for p in self.report.previews if p.action != UNCHANGED]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.report.preview_counts() if self.report else {}
 
     @property
     def bad_rows_note(self) -> str:
@@ -148,3 +177,17 @@ def import_batch_apply(*, batch: ImportBatch, user) -> ImportReport:
         raise ImportRefused(message=busy_database_message(exc)) from None
     batch.refresh_from_db(fields=["applied_at", "summary"])
     return report
+
+
+def import_template(*, kind: str, month: str, fmt: str) -> tuple[bytes, str]:
+    """A blank file of one import (its header row: exactly the columns the importer accepts,
+    SPEC §9) and its file name. Scores take the criteria of the month's scheme; ImportRefused
+    when no scheme applies."""
+    if kind == "registry":
+        columns, text_columns, name = list(REGISTRY_COLUMN_ORDER), REGISTRY_TEXT_COLUMNS, "登记册导入模板"
+    else:
+        columns = scores_template_columns(month) if kind == "scores" else HOTLINE_TEMPLATE_COLUMNS
+        text_columns, name = ("estate_code",), f"{TEMPLATE_NAMES[kind]}导入模板-{month}"
+    if fmt == "csv":
+        return csv_template(columns), f"{name}.csv"
+    return xlsx_template(columns, text_columns=text_columns, sheet_title=TEMPLATE_NAMES[kind]), f"{name}.xlsx"

@@ -15,13 +15,22 @@ from wagtail.log_actions import LogContext
 from core.audit import log_bulk
 from core.bulk import update_rows
 from core.errors import ImportRefused, RowProblem
-from core.importing import ImportReport, RowCollector, clean_text, parse_decimal, parse_int
+from core.importing import (
+    CHANGED,
+    ImportReport,
+    RowCollector,
+    clean_text,
+    parse_decimal,
+    parse_int,
+    row_preview,
+)
 from core.tabular import Table, check_header
 from ratings import engine, selectors
 from ratings.models import HotlineMonth, MonthlyScore, Scheme
 from registry.models import Estate, ServiceContract
 
 HOTLINE_FIELDS = ("received", "responded", "resolved", "surveyed", "satisfied")
+HOTLINE_TEMPLATE_COLUMNS = ["estate_code", *HOTLINE_FIELDS]
 HOTLINE_LABELS = {
     "received": "受理数",
     "responded": "响应数",
@@ -46,11 +55,8 @@ def month_lock_error(month: str) -> str | None:
     return selectors.quarter_lock_reason(engine.quarter_of_month(month))
 
 
-def _estates_by_code() -> dict[str, tuple[int, int]]:
-    return {
-        code: (pk, households)
-        for code, pk, households in Estate.objects.values_list("code", "pk", "households")
-    }
+def _estates_by_code() -> dict[str, tuple[int, str]]:
+    return {code: (pk, name) for code, pk, name in Estate.objects.values_list("code", "pk", "name")}
 
 
 def _row_estate(cells, estates, seen, number, errors):
@@ -65,7 +71,7 @@ def _row_estate(cells, estates, seen, number, errors):
         errors.append(f"小区 {code} 在第 {seen[code]} 行已出现，同一文件中每个小区只能有一行")
         return None
     seen[code] = number
-    return estates[code][0]
+    return estates[code]
 
 
 # --- the shared pipeline: rows of one month, one per estate ------------------------------------
@@ -75,6 +81,7 @@ def _row_estate(cells, estates, seen, number, errors):
 class MonthRow:
     estate_id: int
     code: str
+    name: str
     values: dict  # model field -> value, as stored
 
 
@@ -89,27 +96,45 @@ def _validate_month_rows(table: Table, parse_values) -> list[MonthRow]:
             problems.add(number, cells["__extra__"])
             continue
         errors: list[str] = []
-        estate_id = _row_estate(cells, estates, seen, number, errors)
+        estate = _row_estate(cells, estates, seen, number, errors)
         values = parse_values(cells, errors)
         for error in errors:
             problems.add(number, error)
         if not errors:
-            rows.append(MonthRow(estate_id, cells["estate_code"].strip(), values))
+            rows.append(MonthRow(estate[0], cells["estate_code"].strip(), estate[1], values))
     problems.raise_if_any()
     return rows
 
 
-def _run_month_import(model, rows: list[MonthRow], *, kind: str, label: str, month: str, user, dry_run: bool):
-    report = ImportReport(kind=kind, rows=len(rows), dry_run=dry_run)
+@dataclass
+class MonthShape:
+    """What one kind of monthly import writes: its model, its label, and the columns of its preview
+    (`cells(values)` gives a row's values in the order of `columns`)."""
+
+    model: type
+    kind: str
+    label: str
+    columns: list[str]
+    cells: object  # callable: values dict -> list
+
+
+def _run_month_import(shape: MonthShape, rows: list[MonthRow], *, month: str, user, dry_run: bool):
+    report = ImportReport(kind=shape.kind, rows=len(rows), dry_run=dry_run, columns=shape.columns)
     with transaction.atomic(), LogContext(user=user):
-        _upsert_month_rows(model, rows, month=month, label=label, report=report)
+        _upsert_month_rows(shape, rows, month=month, report=report, audit=not dry_run)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _upsert_month_rows(model, rows: list[MonthRow], *, month: str, label: str, report: ImportReport) -> None:
-    """Create new rows, update changed ones (logged old → new), leave equal ones alone."""
+def _upsert_month_rows(
+    shape: MonthShape, rows: list[MonthRow], *, month: str, report: ImportReport, audit: bool = True
+) -> None:
+    """Create new rows, update changed ones (logged old → new), leave equal ones alone.
+
+    A dry run (the admin's preview, rolled back) writes the rows but no audit entries: there is
+    nothing to audit, and for a city's 10,000 rows the entries are a third of the preview's time."""
+    model, label = shape.model, shape.label
     now = timezone.now()
     # select_related: log_bulk labels each entry with str(obj), which reads obj.estate (N+1).
     stored = model.objects.filter(month=month).select_related("estate")
@@ -120,6 +145,13 @@ def _upsert_month_rows(model, rows: list[MonthRow], *, month: str, label: str, r
     new, changed, logs = [], [], []
     for row in rows:
         current = existing.get(row.estate_id)
+        preview = row_preview(
+            code=row.code,
+            name=row.name,
+            new=shape.cells(row.values),
+            old=shape.cells({f: getattr(current, f) for f in row.values}) if current else None,
+        )
+        report.previews.append(preview)
         if current is None:
             new.append(
                 model(estate_id=row.estate_id, month=month, **dict.fromkeys(stamps, now), **row.values)
@@ -130,6 +162,7 @@ def _upsert_month_rows(model, rows: list[MonthRow], *, month: str, label: str, r
         if not diff:
             report.unchanged += 1
             continue
+        preview.action = CHANGED  # also when only a value the preview does not show changed (the firm)
         for field, value in row.values.items():
             setattr(current, field, value)
         for stamp in stamps:  # the appeal window runs from the latest import (SPEC §4)
@@ -140,12 +173,13 @@ def _upsert_month_rows(model, rows: list[MonthRow], *, month: str, label: str, r
     model.objects.bulk_create(new, batch_size=1000)
     if changed:
         update_rows(model, changed, [*rows[0].values, *stamps])
-    if new:
+    if new and audit:
         created = stored.filter(estate_id__in=[obj.estate_id for obj in new])
         by_estate = {r.estate_id: r.values for r in rows}
         logs += [(obj, "wagtail.create", _loggable(by_estate[obj.estate_id])) for obj in created]
     report.created, report.updated = len(new), len(changed)
-    log_bulk(logs)
+    if audit:
+        log_bulk(logs)
 
 
 def _loggable(values: dict) -> dict:
@@ -165,8 +199,19 @@ def scores_import(*, table: Table, month: str, user=None, dry_run: bool = False)
     firms = month_firms([r.estate_id for r in rows], month)
     for row in rows:
         row.values["firm_id"] = firms[row.estate_id]
-    return _run_month_import(
-        MonthlyScore, rows, kind="scores", label="得分", month=month, user=user, dry_run=dry_run
+    return _run_month_import(_scores_shape(scheme), rows, month=month, user=user, dry_run=dry_run)
+
+
+def _scores_shape(scheme: engine.Scheme) -> MonthShape:
+    """A scores row in the preview: every scored criterion, then the veto and its reason."""
+    criteria = [c for c in scheme.criteria if c.code in scheme.scored_set]
+
+    def cells(values: dict) -> list:
+        scores = values["scores"]
+        return [scores.get(c.code) for c in criteria] + [values["veto"], values["veto_reason"]]
+
+    return MonthShape(
+        MonthlyScore, "scores", "得分", [c.name for c in criteria] + ["一票否决", "否决原因"], cells
     )
 
 
@@ -178,6 +223,12 @@ def scores_header_check(month: str):
         check_header(header, **columns)
 
     return check
+
+
+def scores_template_columns(month: str) -> list[str]:
+    """The columns a scores file of this month has (SPEC §9), in the template's order."""
+    scheme = scheme_for_month(month).to_engine()
+    return ["estate_code", *scheme.scored_codes, "veto", "veto_reason"]
 
 
 def _score_columns(scheme: engine.Scheme) -> dict:
@@ -241,9 +292,7 @@ def hotline_import(*, table: Table, month: str, user=None, dry_run: bool = False
     if lock := month_lock_error(month):
         raise ImportRefused(message=lock)
     rows = _validate_month_rows(table, _hotline_values)
-    return _run_month_import(
-        HotlineMonth, rows, kind="hotline", label="12345 数据", month=month, user=user, dry_run=dry_run
-    )
+    return _run_month_import(HOTLINE_SHAPE, rows, month=month, user=user, dry_run=dry_run)
 
 
 def hotline_header_check(month: str):
@@ -254,6 +303,15 @@ def hotline_header_check(month: str):
         check_header(header, required={"estate_code", *HOTLINE_FIELDS})
 
     return check
+
+
+HOTLINE_SHAPE = MonthShape(
+    HotlineMonth,
+    "hotline",
+    "12345 数据",
+    [HOTLINE_LABELS[f] for f in HOTLINE_FIELDS],
+    lambda values: [values[f] for f in HOTLINE_FIELDS],
+)
 
 
 def _hotline_values(cells, errors: list[str]) -> dict:

@@ -142,6 +142,8 @@ NO_OBJECT = {
     "app_name",
     "revision_id_a",
     "revision_id_b",
+    "kind",  # an import's kind and a file format (ratings_imports:template)
+    "fmt",
 }
 
 # Known leaks not fixed yet, each with its reason: (view, column) → reason. None today; the page

@@ -65,6 +65,7 @@ MATRIX = [
     ("ratings_imports:batch",          GET,  "batch",     (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     ("ratings_imports:apply",          POST, "batch",     (LOGIN, DENIED,  DENIED,  DENIED, MOVED,  MOVED)),
     ("ratings_imports:apply",          GET,  "batch",     (LOGIN, DENIED,  DENIED,  DENIED, NOT_ALLOWED, NOT_ALLOWED)),
+    ("ratings_imports:template",       GET,  "template",  (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     # Appeals (SPEC §4): a firm lists and files its own; another firm's appeal does not exist for it.
     # Filing is a firm's act (the service refuses anyone else), so not even a superuser files one.
     # Editors decide; the committee reads every appeal but decides none.
@@ -178,6 +179,8 @@ def make_appeal(score, user):
 def url_for(name, key, objects):
     if key == "quarter":
         return reverse(name, args=["2025Q1"])
+    if key == "template":
+        return reverse(name, args=["scores", "xlsx"]) + "?month=2025-02"
     if name == "wagtailsettings:edit":
         return reverse(name, args=["portal", "portalsettings", Site.objects.get(is_default_site=True).pk])
     return reverse(name, args=[objects[key].pk] if key else [])
