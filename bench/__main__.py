@@ -35,6 +35,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds of load per page and server under gunicorn -w 2 (default 5; 0 skips the servers)",
     )
     parser.add_argument("--concurrency", type=int, default=4, help="connections kept busy (default 4)")
+    parser.add_argument(
+        "--load-users", type=int, default=50, help="locust users in the load test (default 50)"
+    )
+    parser.add_argument(
+        "--load-seconds", type=int, default=120, help="length of the load test (default 120; 0 skips it)"
+    )
     parser.add_argument("--no-pages", action="store_true", help="only the engine and the imports")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a step is over budget")
     parser.add_argument(
@@ -107,12 +113,18 @@ def _run(args: argparse.Namespace, tmpdir: Path | None) -> int:
         pages=not args.no_pages,
         serve_seconds=args.serve_seconds,
         concurrency=args.concurrency,
+        load_users=args.load_users,
+        load_seconds=args.load_seconds if args.serve_seconds > 0 else 0,
     )
     try:
         steps = run(options)
     except ImportRefused as exc:  # a generated file was refused: a bug in the generator or the import
         print("An import was refused:", *exc.lines()[:20], sep="\n  ", file=sys.stderr)
         return 3
+    from bench.runner import LOAD
+
+    if any(row.failures for row in LOAD):
+        return 1
     if args.strict and any(step.over for step in steps):
         return 1
     return 0

@@ -34,6 +34,8 @@ class Options:
     pages: bool = True  # build the public city, publish the quarter, index it, count page queries
     serve_seconds: float = 5.0  # per page and server under gunicorn -w 2; 0 skips the servers
     concurrency: int = 4
+    load_users: int = 50  # the locust load test: concurrent residents over the public mix
+    load_seconds: int = 120  # 0 skips it
 
 
 @dataclass
@@ -202,7 +204,38 @@ def public_city(options: Options, quarter: str, out: TextIO) -> list[Step]:
     PAGE_QUERIES.update(pages.query_counts(paths))
     rates = serve_rates(paths, options, out) if options.serve_seconds > 0 else {}
     print_pages(paths, rates, out)
+    if options.load_seconds > 0:
+        LOAD.clear()
+        LOAD.extend(load_test(paths, options, out))
     return steps
+
+
+LOAD: list = []
+
+
+def load_test(paths: dict[str, str], options: Options, out: TextIO) -> list:
+    """locust, headless: `load_users` residents over the public mix for `load_seconds` against
+    gunicorn -w 2 with the page cache on (bench.load)."""
+    from django.db import connections
+
+    from bench import load, serve
+
+    connections.close_all()
+    print(
+        f"\nLoad test: {options.load_users} users for {options.load_seconds} s (locust, gunicorn -w 2, page cache on)…",
+        file=out,
+        flush=True,
+    )
+    env = serve.portal_env(database_url=os.environ["DATABASE_URL"], cache_seconds=600)
+    with serve.gunicorn("portal.wsgi", env) as base:
+        rows = load.run(base, paths, users=options.load_users, seconds=options.load_seconds)
+    load.print_rows(rows, out)
+    failed = sum(r.failures for r in rows if r.name == "Aggregated")
+    print(
+        f"load test: {'PASSED, no failed request' if not failed else f'FAILED, {failed} failed requests'}",
+        file=out,
+    )
+    return rows
 
 
 def serve_rates(paths: dict[str, str], options: Options, out: TextIO) -> dict:
