@@ -141,7 +141,7 @@ def test_a_locked_quarter_is_refused_at_the_button_without_a_job(street, editor,
     assert not BackgroundJob.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_worker_runs_a_queued_compute(street, editor):
     """With the database backend the click only queues the job; `db_worker` runs it."""
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
