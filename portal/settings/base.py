@@ -162,6 +162,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 WAGTAIL_SITE_NAME = "阳光物业"
+# The admin speaks Chinese to everyone: the only language offered (so no account switches it to
+# English), and no calls from the browser to wagtail.org for release news.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # The site's public address (scheme, host and port; no trailing slash). The sitemap, the API, share
 # cards and the admin's e-mails are built from it, never from `localhost`: the API reads it here, and
 # `manage.py site_address` (which load_demo runs) copies it into the default Site record, from which
