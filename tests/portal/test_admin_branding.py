@@ -77,3 +77,45 @@ def test_the_admin_speaks_only_chinese_even_to_an_account_that_chose_english(cli
     assert profile.get_preferred_language() == "zh-hans"
     account = html(client.get(reverse("wagtailadmin_account")))
     assert 'name="locale-preferred_language"' not in account  # nothing to switch to
+
+
+PO = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _po_entries() -> dict[str, str]:
+    """msgid → first msgstr of the project's catalog (one-line entries, as that file keeps them)."""
+    entries = {}
+    for block in PO.read_text(encoding="utf-8").split("\n\n")[1:]:
+        msgid = re.search(r'^msgid "(.*)"$', block, re.M).group(1)
+        msgstr = re.search(r'^msgstr(?:\[0\])? "(.*)"$', block, re.M).group(1)
+        entries[msgid.replace('\\"', '"')] = msgstr.replace('\\"', '"')
+    return entries
+
+
+def test_the_compiled_catalog_matches_its_source():
+    """The .mo is committed (no gettext tools needed to run the portal): it must say what the .po says."""
+    import gettext
+
+    with PO.with_suffix(".mo").open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
+    entries = _po_entries()
+    assert len(entries) >= 20
+    for msgid, msgstr in entries.items():
+        assert catalog._catalog.get(msgid, catalog._catalog.get((msgid, 0))) == msgstr, msgid
+
+
+def test_wagtail_strings_its_catalog_leaves_in_english_read_in_chinese(client, people):
+    body = home(client, people["editor"])
+    assert 'placeholder="搜索所有页面…"' in body and "Search all pages" not in body
+    assert re.search(r"\d+ 个页面<span class=\"w-sr-only\">（阳光物业）</span>", body)
+
+
+def test_the_estate_list_says_whether_an_estate_is_registered_in_chinese(client, people):
+    from tests.factories import EstateFactory
+
+    EstateFactory(active=True)
+    EstateFactory(active=False)
+    client.force_login(people["editor"])
+    body = re.sub(r"\s+", "", html(client.get(reverse("estates:index"))))
+    assert ">在册</td>" in body and ">已退出</td>" in body
+    assert ">True<" not in body and ">False<" not in body
