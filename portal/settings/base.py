@@ -165,8 +165,10 @@ else:
 
 WAGTAIL_SITE_NAME = "阳光物业"
 # The admin speaks Chinese to everyone: the only language offered (so no account switches it to
-# English), and no calls from the browser to wagtail.org for release news.
+# English) and the only time zone, so the account page has no locale section; and no calls from
+# the browser to wagtail.org for release news.
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]  # one street office, one time zone: no list of 600 to pick from
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # The site's public address (scheme, host and port; no trailing slash). The sitemap, the API, share
