@@ -123,3 +123,12 @@ def test_the_estate_list_says_whether_an_estate_is_registered_in_chinese(client,
     body = re.sub(r"\s+", "", html(client.get(reverse("estates:index"))))
     assert ">在册</td>" in body and ">已退出</td>" in body
     assert ">True<" not in body and ">False<" not in body
+
+
+def test_the_admins_page_not_found_shows_the_portals_mark(client, people):
+    client.force_login(people["editor"])
+    response = client.get("/admin/no-such-screen/")
+    body = response.content.decode()
+    assert response.status_code == 404
+    assert 'class="portal-mark portal-404-mark"' in body and "icon-wagtail" not in body
+    assert f"- {settings.WAGTAIL_SITE_NAME}</title>" in body
