@@ -82,7 +82,14 @@ class LockoutMessageMixin:
 
 
 class ThrottledLoginForm(LockoutMessageMixin, LoginForm):
-    """The admin's login form (WAGTAILADMIN_USER_LOGIN_FORM)."""
+    """The admin's login form (WAGTAILADMIN_USER_LOGIN_FORM). Wagtail leaves the password field
+    without a label (Django then shows the English "Password") and glues its placeholder together
+    from an English template: both said in Chinese here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs["placeholder"] = "输入用户名"
+        self.fields["password"].label = "密码"
 
 
 class ThrottledFrontendLoginForm(LockoutMessageMixin, AuthenticationForm):

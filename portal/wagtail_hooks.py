@@ -1,11 +1,14 @@
 """The portal's admin hooks: users whose name is on kept records are deactivated, never deleted
 (portal/users.py), whether deleted one at a time or in bulk; and the holes in Wagtail's own views
-through which any admin user (a firm's included) could read what it may not see."""
+through which any admin user (a firm's included) could read what it may not see; and the admin's
+look as the portal's own (its stylesheet, no Wagtail guides or site summary for outsiders)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
@@ -14,6 +17,7 @@ from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.permissions import policy_registry
 
 from portal.users import DEACTIVATE_ACTION, kept_records_text, user_deactivate, user_kept_records
+from registry.permissions import user_is_firm_scoped
 
 
 @hooks.register("register_log_actions")
@@ -96,3 +100,29 @@ def move_confirmation_needs_the_move_permission(request, page, destination):
     if not page.permissions_for_user(request.user).can_move_to(destination):
         return permission_denied(request)
     return None
+
+
+# --- the admin as the portal's own (issue 13): its look, and nothing of Wagtail's for outsiders ---
+
+# Wagtail's help items that lead to its English editor guide and release notes on wagtail.org.
+WAGTAIL_HELP_LINKS = ("editor-guide", "whats-new-in-wagtail-")
+
+
+@hooks.register("insert_global_admin_css")
+def portal_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("construct_help_menu")
+def help_menu_without_wagtail_guides(request, menu_items):
+    """Firms, the committee and editors get the keyboard shortcuts, not Wagtail's English guides;
+    only a superuser (who maintains the site) keeps them."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if not item.name.startswith(WAGTAIL_HELP_LINKS)]
+
+
+@hooks.register("construct_homepage_summary_items", order=100)  # after Wagtail adds its items
+def no_site_summary_for_firms(request, items):
+    """A firm's user sees its own work on the home page, not a count of every page of the site."""
+    if user_is_firm_scoped(request.user):
+        items.clear()

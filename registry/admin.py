@@ -2,6 +2,7 @@
 each a ModelViewSet under /admin/registry/. Saving an estate or a firm keeps its public page in step."""
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
@@ -42,7 +43,20 @@ class EstateViewSet(ModelViewSet):
     menu_label = "小区"
     add_view_class = EstateCreateView
     edit_view_class = EstateEditView
-    list_display = ["code", "name", "community", "group", "households", "active"]
+    list_display = [
+        "code",
+        "name",
+        "community",
+        "group",
+        "households",
+        # Wagtail would print the field's Python value, "True" / "False".
+        Column(
+            "active",
+            label="在册",
+            sort_key="active",
+            accessor=lambda estate: "在册" if estate.active else "已退出",
+        ),
+    ]
     list_filter = ["street", "group", "community", "active"]
     search_fields = ["code", "name"]
     search_backend_name = None

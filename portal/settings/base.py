@@ -126,6 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
+# Chinese for the Wagtail admin strings its own catalog leaves in English (locale/zh_Hans).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -188,6 +190,13 @@ TASKS = {
 }
 
 WAGTAIL_SITE_NAME = "阳光物业"
+# The admin speaks Chinese to everyone: the only language offered (so no account switches it to
+# English) and the only time zone, so the account page has no locale section; and no calls from
+# the browser to wagtail.org for release news.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]  # one street office, one time zone: no list of 600 to pick from
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # The site's public address (scheme, host and port; no trailing slash). The sitemap, the API, share
 # cards and the admin's e-mails are built from it, never from `localhost`: the API reads it here, and
 # `manage.py site_address` (which load_demo runs) copies it into the default Site record, from which

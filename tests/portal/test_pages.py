@@ -9,6 +9,7 @@ import pytest
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from wagtail.models import Site
 
@@ -216,3 +217,12 @@ def test_the_home_page_has_one_search_box_and_other_pages_the_header_one(client,
     assert home.count('role="search"') == 1 and 'id="home-q"' in home
     estates = html(client.get("/estates/"))
     assert estates.count('role="search"') == 1 and 'id="site-search-q"' in estates
+
+
+def test_the_footer_links_firms_to_the_admin_login(client, registry):
+    """Issue 13: a firm looking for where to log in finds 物业企业登录 in the footer of every page."""
+    footer = re.search(r'<footer class="site-footer">.*?</footer>', html(client.get("/")), re.S).group(0)
+    login = reverse("wagtailadmin_login")
+    assert f'<a href="{login}">物业企业登录</a>' in footer
+    response = client.get(login)
+    assert response.status_code == 200 and 'name="username"' in html(response)
