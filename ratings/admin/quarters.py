@@ -18,6 +18,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from core.errors import ActionRefused, ImportRefused
 from ratings import engine, selectors
+from ratings.admin.committee import QuarterReviewView
 from ratings.admin.common import breadcrumbs
 from ratings.models import Correction, Release
 from ratings.services.publication import correction_open, quarter_submit
@@ -176,4 +177,5 @@ class QuarterViewSet(ViewSet):
             re_path(rf"^{QUARTER_RE}/compute/$", QuarterComputeView.as_view(), name="compute"),
             re_path(rf"^{QUARTER_RE}/submit/$", QuarterSubmitView.as_view(), name="submit"),
             re_path(rf"^{QUARTER_RE}/correction/$", CorrectionOpenView.as_view(), name="correction"),
+            re_path(rf"^{QUARTER_RE}/review/$", QuarterReviewView.as_view(), name="review"),
         ]
