@@ -4,7 +4,8 @@ decide it, with exactly two actions — 批准并发布 (optional comment) and �
 Every decision goes through `quarter_review`, which locks the quarter's page and is idempotent: a
 second click, a re-sent form or two concurrent posts decide once. For a committee member this is
 the only way to a quarter page: its Wagtail edit view sends them here (`ratings.admin.review`),
-and a decision by any other path (Wagtail's workflow-action view) is refused (`ratings.signals`).
+and a decision by any other path (Wagtail's workflow-action view) is refused (`ratings.signals`);
+their admin home lists the quarters waiting for them, linked here.
 """
 
 from django import forms
@@ -15,11 +16,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
+from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.models import TaskState, WorkflowState
 
 from core.errors import ActionRefused, ImportRefused
-from ratings import engine
+from ratings import engine, selectors
 from ratings.admin.common import breadcrumbs
 from ratings.models import QuarterPage
 from ratings.selectors.committee import quarter_review_screen
@@ -159,3 +162,27 @@ class QuarterReviewView(WagtailAdminTemplateMixin, View):
             return redirect(review_url(quarter))
         decision_message(request, quarter, outcome)
         return redirect(review_url(quarter))
+
+
+# --- the committee's home: the quarters waiting for its decision -----------------------------------
+
+
+class QuartersAwaitingReviewPanel(Component):
+    """On a committee member's admin home, in place of Wagtail's "awaiting your review" (whose
+    approve buttons would bypass the review screen): each quarter in review, linked to its screen."""
+
+    name = "quarters_awaiting_review"
+    template_name = "ratings/admin/home/quarters_awaiting_review.html"
+    order = 50
+
+    def get_context_data(self, parent_context=None):
+        rows = [row for row in selectors.quarter_overview() if row["workflow"] == "审批中"]
+        return {"rows": rows, "quarters_url": reverse("ratings_quarters:index")}
+
+
+def committee_home_panels(request, panels):
+    """construct_homepage_panels: for a committee member only."""
+    if not committee_reviewer(request.user):
+        return
+    panels[:] = [panel for panel in panels if not isinstance(panel, WorkflowObjectsToModeratePanel)]
+    panels.append(QuartersAwaitingReviewPanel())

@@ -351,3 +351,16 @@ def test_the_band_filter_shows_only_that_band_and_later_pages_follow_it(
     assert table["total"] == red and all(row["band"] == "red" for row in table["rows"])
     second = client.get(review_url() + "?page=2")
     assert second.context["table"]["page_obj"].number == 2 and len(second.context["table"]["rows"]) == 10
+
+
+def test_the_committees_home_links_each_waiting_quarter_to_its_review_screen(street, people, client):
+    page = submitted(people)
+    client.force_login(people["committee"])
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "待考评委员会审批的季度" in home and review_url() in home
+    workflow_action = reverse(
+        "wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state(page).pk]
+    )
+    assert workflow_action not in home  # Wagtail's approve buttons are not offered
+    client.force_login(people["editor"])
+    assert "待考评委员会审批的季度" not in client.get(reverse("wagtailadmin_home")).content.decode()
