@@ -130,6 +130,13 @@ def test_the_committee_approves_the_waiting_quarter_on_its_review_screen(
     browser_page.locator(REJECT).click()
     browser_page.wait_for_load_state()
     assert "退回修改时请填写审批意见" in browser_page.locator("main").inner_text()
+    assert browser_page.locator("textarea[name=comment]").is_visible()
+    # The form comes back in view, with its error (the page opens at #decision).
+    browser_page.wait_for_function(
+        "() => { const r = document.querySelector('textarea[name=comment]').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }",
+        timeout=5000,
+    )
     _nothing_overflows(browser_page)
     _shot(browser_page, f"committee-reject-refused-{viewport}")
 

@@ -125,7 +125,7 @@ def test_the_review_screen_offers_the_committee_exactly_approve_and_request_chan
     client.force_login(people["committee"])
     parsed = controls(client.get(review_url()))
     forms = main_forms(parsed)
-    assert [f.get("action") for f in forms] == [review_url()]
+    assert [f.get("action") for f in forms] == [review_url() + "#decision"]
     assert [(b.get("name"), b.get("value"), b["text"]) for b in parsed.buttons] == [
         ("decision", "approve", "批准并发布"),
         ("decision", "reject", "退回修改"),
