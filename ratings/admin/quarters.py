@@ -18,7 +18,7 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from core.errors import ActionRefused, ImportRefused
 from ratings import engine, selectors
-from ratings.admin.committee import QuarterReviewView
+from ratings.admin.committee import SUBMIT_PERMISSION, QuarterReviewView
 from ratings.admin.common import breadcrumbs
 from ratings.models import Correction, Release
 from ratings.services.publication import correction_open, quarter_submit
@@ -26,7 +26,6 @@ from ratings.services.quarters import quarter_compute
 from registry.permissions import user_is_firm_scoped
 
 QUARTER_RE = rf"(?P<quarter>{engine.QUARTER_PATTERN})"
-SUBMIT_PERMISSION = "ratings.submit_quarter"
 CORRECTION_PERMISSION = "ratings.open_correction"
 QUARTERS_VIEW_PERMISSIONS = ("ratings.view_release", SUBMIT_PERMISSION, CORRECTION_PERMISSION)
 
