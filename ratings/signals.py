@@ -4,16 +4,19 @@
   quarter's computation (`quarter_freeze`);
 - a QuarterPage being published makes its release (`release_publish`) from that frozen document,
   inside the same transaction as the publication, so a page never goes live without its release;
+- a quarter's approval task is approved or sent back only through `quarter_review` (locked and
+  idempotent): any other path, such as Wagtail's workflow-action view, is refused;
 - a released quarter's page, a quarter page in review, and the page of an estate with a released
   plate are never deleted or taken offline, whatever the path (the admin's hooks say so politely
   first; these receivers are the floor under every other path).
 """
 
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.signals import post_save, pre_delete, pre_save
 
-from wagtail.models import Page
+from wagtail.models import Page, TaskState
 from wagtail.signals import page_published, page_unpublished, task_submitted
 
 from core import pagecache
@@ -21,7 +24,7 @@ from core.errors import PageProtected
 from ratings.models import QuarterPage, Release
 from ratings.selectors import page_protection_reason
 from ratings.selectors.common import LATEST_RELEASE_KEY, release_public_paths
-from ratings.services.publication import publication_approver, release_publish
+from ratings.services.publication import publication_approver, quarter_decision_refusal, release_publish
 from ratings.services.quarters import quarter_freeze
 from registry.models import EstatePage
 
@@ -53,6 +56,12 @@ def refuse_protected_page_unpublish(sender, instance, update_fields=None, **kwar
         raise PageProtected(reason)
 
 
+def refuse_quarter_decision_elsewhere(sender, instance, **kwargs):
+    deciding = isinstance(instance, TaskState) and not instance._state.adding
+    if deciding and (reason := quarter_decision_refusal(instance)):
+        raise PermissionDenied(reason)
+
+
 def forget_latest_release(sender, **kwargs):
     """A new release, or a quarter page going offline, changes the current plates: forgotten now,
     and again once committed (a reader in between may have cached the old one)."""
@@ -75,6 +84,7 @@ def connect() -> None:
     post_save.connect(purge_release_pages, sender=Release, dispatch_uid="ratings-release-purges-pages")
     pre_delete.connect(refuse_protected_page_delete, dispatch_uid="ratings-protect-page-delete")
     pre_save.connect(refuse_protected_page_unpublish, dispatch_uid="ratings-protect-page-unpublish")
+    pre_save.connect(refuse_quarter_decision_elsewhere, dispatch_uid="ratings-quarter-decided-in-review")
     task_submitted.connect(on_task_submitted, dispatch_uid="ratings-freeze-on-submit")
     page_published.connect(on_page_published, sender=QuarterPage, dispatch_uid="ratings-release-on-publish")
     post_save.connect(forget_latest_release, sender=Release, dispatch_uid="ratings-latest-release-made")

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from ratings.admin import editor_home, home, review
+from ratings.admin import committee, editor_home, home, review
 from ratings.admin.viewsets import RatingsViewSetGroup
 from ratings.apps import LOG_ACTIONS
 from ratings.models import Appeal, HotlineMonth, MonthlyScore
@@ -45,6 +45,7 @@ def register_rating_log_actions(actions):
 
 hooks.register("construct_homepage_panels", home.firm_home_panels)
 hooks.register("construct_homepage_panels", editor_home.editor_home_panels)
+hooks.register("construct_homepage_panels", committee.committee_home_panels)
 hooks.register("before_edit_page", review.quarter_page_edit_guard)
 hooks.register("before_delete_page", review.page_delete_guard)
 hooks.register("before_unpublish_page", review.page_unpublish_guard)

@@ -19,7 +19,9 @@ from registry.models import Estate, Firm, ServiceContract
 @pytest.fixture
 def bench_run(db):
     out = io.StringIO()
-    steps = run(Options(estates=30, firms=6, months=3, seed=7, cases=20, serve_seconds=0, load_seconds=0), out)
+    steps = run(
+        Options(estates=30, firms=6, months=3, seed=7, cases=20, serve_seconds=0, load_seconds=0), out
+    )
     return steps, out.getvalue()
 
 

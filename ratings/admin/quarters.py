@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from core.errors import ActionRefused, ImportRefused
 from core.models import BackgroundJob
 from ratings import engine, selectors
+from ratings.admin.committee import SUBMIT_PERMISSION, QuarterReviewView
 from ratings.admin.common import breadcrumbs
 from ratings.models import Correction, Release
 from ratings.services.publication import correction_open, quarter_submit
@@ -26,7 +27,6 @@ from ratings.tasks import QUARTER_COMPUTE, quarter_compute_start
 from registry.permissions import user_is_firm_scoped
 
 QUARTER_RE = rf"(?P<quarter>{engine.QUARTER_PATTERN})"
-SUBMIT_PERMISSION = "ratings.submit_quarter"
 CORRECTION_PERMISSION = "ratings.open_correction"
 QUARTERS_VIEW_PERMISSIONS = ("ratings.view_release", SUBMIT_PERMISSION, CORRECTION_PERMISSION)
 
@@ -193,4 +193,5 @@ class QuarterViewSet(ViewSet):
             re_path(rf"^{QUARTER_RE}/compute/$", QuarterComputeView.as_view(), name="compute"),
             re_path(rf"^{QUARTER_RE}/submit/$", QuarterSubmitView.as_view(), name="submit"),
             re_path(rf"^{QUARTER_RE}/correction/$", CorrectionOpenView.as_view(), name="correction"),
+            re_path(rf"^{QUARTER_RE}/review/$", QuarterReviewView.as_view(), name="review"),
         ]

@@ -6,7 +6,8 @@ its autosave posts the whole form — hidden workflow-action fields included —
 changes, such as the approval comment. For a quarter page that turned one click on 批准并发布
 into two approvals: the second found no task (a 500) after saving a stale copy of the page over
 the published one. Here every decision on a quarter page goes through `quarter_review`, which
-locks the page and is idempotent, saves nothing else, and autosave is refused.
+locks the page and is idempotent, saves nothing else, and autosave is refused. A committee member
+never uses the editor at all: they read and decide on the review screen (`ratings.admin.committee`).
 """
 
 import json
@@ -20,10 +21,12 @@ from wagtail.models import Page
 
 from core.errors import ActionRefused, ImportRefused
 from ratings import selectors
+from ratings.admin.committee import committee_reviewer, decision_message, review_url
 from ratings.models import QuarterPage
-from ratings.services.publication import ALREADY_DECIDED, APPROVED, quarter_review
+from ratings.services.publication import quarter_review
 
 AUTOSAVE_REFUSED = "季度评级页面不自动保存：请使用页面底部的按钮提交或审批。"
+COMMITTEE_USES_REVIEW_SCREEN = "考评委员会只在审批页面“批准并发布”或“退回修改”，页面编辑器中的操作不予受理。"
 
 
 def _wants_json(request) -> bool:
@@ -35,14 +38,21 @@ def _back_to_editor(page):
 
 
 def quarter_page_edit_guard(request, page):
-    """before_edit_page: route a quarter page's POSTs through the publication services."""
-    if request.method != "POST" or not isinstance(page.specific, QuarterPage):
+    """before_edit_page: a committee member is sent to the review screen, whatever they ask of the
+    editor; everyone else's POSTs on a quarter page go through the publication services."""
+    if not isinstance(page.specific, QuarterPage):
         return None
     page = page.specific
-    if _wants_json(request):
+    if request.method == "POST" and _wants_json(request):
         return JsonResponse(
             {"success": False, "error_code": "blocked_by_hook", "error_message": AUTOSAVE_REFUSED}, status=400
         )
+    if committee_reviewer(request.user):
+        if request.method == "POST":
+            messages.error(request, COMMITTEE_USES_REVIEW_SCREEN)
+        return redirect(review_url(page.quarter))
+    if request.method != "POST":
+        return None
     post = request.POST
     if post.get("action-workflow-action"):
         return _review(request, page, post.get("workflow-action-name", ""), _comment(post))
@@ -72,12 +82,7 @@ def _review(request, page, action, comment):
     except (ActionRefused, ImportRefused) as exc:
         messages.error(request, str(exc))
         return _back_to_editor(page)
-    if outcome == ALREADY_DECIDED:
-        messages.info(request, f"{page.quarter} 的审批已经完成，无需再次操作。")
-    elif outcome == APPROVED:
-        messages.success(request, f"已批准并发布 {page.quarter}：公开的正是提交审批时冻结的结果。")
-    else:
-        messages.success(request, f"已退回修改 {page.quarter}：数据已解锁，编辑修改后可再次提交。")
+    decision_message(request, page.quarter, outcome)
     return _back_to_editor(page)
 
 

@@ -290,6 +290,18 @@ def _row_changes(*, new, old, labels_new: dict, labels_old: dict) -> dict:
     return {"items": items[:CHANGES_SHOWN], "count": len(items), "hidden": max(0, len(items) - CHANGES_SHOWN)}
 
 
+def _changes_against_release(grades, release: dict | None, labels: dict) -> dict | None:
+    """The provisional rows against a release of the same quarter (a correction), or None."""
+    if release is None:
+        return None
+    return _row_changes(
+        new=grades,
+        old=ReleaseRow.objects.filter(release_id=release["id"]),
+        labels_new=labels,
+        labels_old=band_labels(release["document__scheme"]),
+    )
+
+
 def _consequences(scheme: dict | None) -> list[dict]:
     """Rewards, inspections and interviews per band, as the release itself recorded them."""
     return [
@@ -532,14 +544,7 @@ def quarter_preview_context(*, quarter: str, params, url_path: str | None = None
             "firm__name",
         )
     }
-    changes = None
-    if latest:
-        changes = _row_changes(
-            new=grades,
-            old=ReleaseRow.objects.filter(release_id=latest["id"]),
-            labels_new=labels,
-            labels_old=band_labels(latest["document__scheme"]),
-        )
+    changes = _changes_against_release(grades, latest, labels)
     context.update(
         scheme=scheme,
         band_summary=band_summary(table["band_counter"], scheme),

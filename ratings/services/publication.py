@@ -5,6 +5,7 @@ import contextvars
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,6 +22,8 @@ COMMITTEE_NAME = "考评委员会"
 publication_time: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar(
     "publication_time", default=None
 )
+# True while `quarter_review` decides a quarter's task: the one way a quarter is approved or sent back.
+deciding: contextvars.ContextVar[bool] = contextvars.ContextVar("quarter_deciding", default=False)
 
 
 def quarter_title(quarter: str) -> str:
@@ -93,8 +96,25 @@ def quarter_review(*, quarter: str, user, action: str, comment: str = "", task_s
     task = task_state.task.specific
     if action not in [name for name, _label, _modal in task.get_actions(page, user)]:
         raise ActionRefused("只有考评委员会成员可以审批")
-    task.on_action(task_state, user, action, comment=comment)
+    token = deciding.set(True)
+    try:
+        task.on_action(task_state, user, action, comment=comment)
+    finally:
+        deciding.reset(token)
     return APPROVED if action == "approve" else REJECTED
+
+
+def quarter_decision_refusal(task_state: TaskState) -> str | None:
+    """Why this approval or rejection of a task may not be saved, or None: a quarter's task is
+    decided only inside `quarter_review` (locked, idempotent), never by another path such as
+    Wagtail's workflow-action view or the dashboard's buttons (SPEC §4). The receiver in
+    `ratings.signals` asks before every task state is saved."""
+    if deciding.get() or task_state.status not in (TaskState.STATUS_APPROVED, TaskState.STATUS_REJECTED):
+        return None
+    content_type = ContentType.objects.get_for_model(QuarterPage)
+    if task_state.workflow_state.content_type_id != content_type.pk:
+        return None
+    return "季度评级只能在考评委员会的审批页面批准并发布或退回修改。"
 
 
 def quarter_approve(*, quarter: str, user, comment: str = "") -> Release:

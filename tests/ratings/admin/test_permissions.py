@@ -92,6 +92,10 @@ MATRIX = [
     ("ratings_quarters:submit",        GET,  "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, NOT_ALLOWED, NOT_ALLOWED)),
     ("ratings_quarters:correction",    GET,  "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     ("ratings_quarters:correction",    POST, "quarter",   (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
+    # The committee's review screen: read by the committee and editors; with nothing in review a
+    # decision posted changes nothing and returns to the screen.
+    ("ratings_quarters:review",        GET,  "quarter",   (LOGIN, DENIED,  DENIED,  OK,     OK,     OK)),
+    ("ratings_quarters:review",        POST, "quarter",   (LOGIN, DENIED,  DENIED,  MOVED,  MOVED,  MOVED)),
     # Outside the ratings app: pages and site settings stay out of firms' reach.
     ("wagtailadmin_pages:edit",        GET,  "page",      (LOGIN, DENIED,  DENIED,  DENIED, OK,     OK)),
     # The committee holds page rights on /ratings/ only (to approve quarters), and a firm on its own

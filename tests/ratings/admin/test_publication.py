@@ -298,7 +298,7 @@ def test_an_editor_computes_submits_and_after_release_opens_a_correction(client,
     page = QuarterPage.objects.get(quarter=Q)
     assert page.workflow_in_progress and not page.live
     html = page_text(response)
-    assert "审批中" in html and reverse("wagtailadmin_pages:edit", args=[page.pk]) in html
+    assert "审批中" in html and reverse("ratings_quarters:review", args=[Q]) in html
     again = client.post(reverse("ratings_quarters:submit", args=[Q]), follow=True)
     assert "已在考评委员会审批中" in page_text(again)
 

@@ -1,20 +1,10 @@
-"""The people and data of the publication tests (the publication and trust modules)."""
+"""The data of the publication tests (the publication and trust modules); `people` is in
+tests/ratings/conftest.py."""
 
 import pytest
 
-from portal.roles import firm_account_group_ensure, roles_ensure
+from portal.roles import firm_account_group_ensure
 from ratings.models import MonthlyScore
-
-
-@pytest.fixture
-def people(django_user_model):
-    """An editor and a committee member."""
-    roles = roles_ensure()
-    editor = django_user_model.objects.create_user("ed", password="x")
-    editor.groups.add(roles["editors"])
-    committee = django_user_model.objects.create_user("co", password="x")
-    committee.groups.add(roles["committee"])
-    return {"editor": editor, "committee": committee}
 
 
 @pytest.fixture
