@@ -11,8 +11,24 @@ from tests.e2e.test_accessibility import AXE_OPTIONS, AXE_SCRIPT
 WAGTAIL_BASELINE_PATHS = ("/admin/account/", "/admin/pages/")
 
 
+SETTLED = """() => new Promise((resolve) => {
+    // Settled: no animation or transition running for half a second (at most 3 s in all), so a
+    // transition that a script starts just after load (Wagtail's messages fading in) is waited for.
+    let quiet = 0;
+    const started = Date.now();
+    const tick = () => {
+        quiet = document.getAnimations().some((a) => a.playState === "running") ? 0 : quiet + 1;
+        if (quiet >= 5 || Date.now() - started > 3000) resolve();
+        else setTimeout(tick, 100);
+    };
+    tick();
+})"""
+
+
 def axe_violations(page) -> dict[str, str]:
-    """Rule id → a short description with up to three offending nodes, for the page as it is now."""
+    """Rule id → a short description with up to three offending nodes, for the page as it is now,
+    once its animations have ended (a flash message fading in has a lower contrast than it ends with)."""
+    page.evaluate(SETTLED)
     page.evaluate(AXE_SCRIPT)
     result = page.evaluate(f"axe.run(document, {json.dumps(AXE_OPTIONS)})")
     return {
