@@ -29,9 +29,6 @@ CATEGORIES = ("innovation", "service", "practical")
 
 @dataclass
 class PublicCity:
-    estate_paths: list[str] = field(default_factory=list)
-    firm_paths: list[str] = field(default_factory=list)
-    case_paths: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -137,30 +134,18 @@ def build(*, cases: int, seed: int) -> PublicCity:
         )
         fees: list[FeeItem] = []
         for disclosure_id in disclosure_ids:
-            price = Decimal(rng.randint(80, 450)) / 100
+            property_fee = ("物业服务费", Decimal(rng.randint(80, 450)) / 100, True)
+            others = [("电梯运行费", Decimal("0.30"), False), ("生活垃圾处理费", Decimal("0.20"), False)]
             fees += [
                 FeeItem(
                     page_id=disclosure_id,
-                    sort_order=0,
-                    name="物业服务费",
+                    sort_order=order,
+                    name=name,
                     price=price,
-                    is_property_fee=True,
+                    is_property_fee=is_property_fee,
                     effective_date=today,
-                ),
-                FeeItem(
-                    page_id=disclosure_id,
-                    sort_order=1,
-                    name="电梯运行费",
-                    price=Decimal("0.30"),
-                    effective_date=today,
-                ),
-                FeeItem(
-                    page_id=disclosure_id,
-                    sort_order=2,
-                    name="生活垃圾处理费",
-                    price=Decimal("0.20"),
-                    effective_date=today,
-                ),
+                )
+                for order, (name, price, is_property_fee) in enumerate([property_fee, *others])
             ]
         FeeItem.objects.bulk_create(fees, batch_size=BATCH)
 
@@ -196,7 +181,7 @@ def build(*, cases: int, seed: int) -> PublicCity:
     return city
 
 
-def public_paths(city: PublicCity | None = None) -> dict[str, str]:
+def public_paths() -> dict[str, str]:
     """The table's pages, by name → path, picked from the data (a middle estate, a big firm …)."""
     from cases.models import CasePage
     from core.pagecache import public_path

@@ -199,7 +199,7 @@ def public_city(options: Options, quarter: str, out: TextIO) -> list[Step]:
     steps.append(step)
     step, _ = _timed("update_index", 0, None, lambda: call_command("update_index", verbosity=0), out)
     steps.append(step)
-    paths = pages.public_paths(city)
+    paths = pages.public_paths()
     PAGE_QUERIES.clear()
     PAGE_QUERIES.update(pages.query_counts(paths))
     rates = serve_rates(paths, options, out) if options.serve_seconds > 0 else {}
