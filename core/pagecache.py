@@ -10,9 +10,10 @@ found from the data, and `purge()` makes exactly those stale:
   disclosure; ``/ratings/`` with every quarter, version and open-data file).
 
 Purging never deletes entries one by one and never flushes the cache: each path has a generation
-token in the cache, and a page's key holds the generations of its own path and of every prefix it
+token in the cache, and a stored page holds the generations of its own path and of every prefix it
 lies under, so bumping one token retires exactly the pages that depend on it, on every app server
-at once. Entries also time out after ``PORTAL_PAGE_CACHE_SECONDS`` (words that follow the calendar,
+at once. A request reads the page and those tokens in one round trip (MGET on Redis); the page is
+kept as its status, headers and bytes, so a hit renders nothing and unpickles no response. Entries also time out after ``PORTAL_PAGE_CACHE_SECONDS`` (words that follow the calendar,
 such as 已超期, need no event).
 
 A response is stored only when it is a plain 200 for everyone: no cookie set, no ``private`` or
@@ -31,6 +32,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,9 @@ def _generation_keys(path: str) -> list[str]:
     return [_exact_key(path)] + [_tree_key(prefix) for prefix in _prefixes(path)]
 
 
-def _page_key(request, generations: dict) -> str:
+def _page_key(request) -> str:
+    """One entry per host, path, query string, type size and encoding; which generations it was
+    rendered under is stored inside it (see PageCacheMiddleware)."""
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     parts = [
         request.get_host(),
@@ -79,10 +83,13 @@ def _page_key(request, generations: dict) -> str:
         request.META.get("QUERY_STRING", ""),
         "L" if request.COOKIES.get(LARGE_TYPE_COOKIE) == "1" else "N",
         "gz" if accepts_gzip else "id",
-        "|".join(f"{k}={generations.get(k, '')}" for k in _generation_keys(request.path)),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"{KEY_PREFIX}:page:{digest}"
+
+
+def _stamp(values: dict, generation_keys: list[str]) -> str:
+    return "|".join(str(values.get(key, "")) for key in generation_keys)
 
 
 def cacheable_request(request) -> bool:
@@ -117,23 +124,34 @@ class PageCacheMiddleware:
         if not cacheable_request(request):
             return self.get_response(request)
         cache = _cache()
-        generations = cache.get_many(_generation_keys(request.path))
-        key = _page_key(request, generations)
-        cached = cache.get(key)
-        if cached is not None:
-            cached["X-Page-Cache"] = "hit"
-            conditional = get_conditional_response(
-                request, etag=cached.get("ETag"), last_modified=None, response=cached
-            )
-            return conditional
+        key = _page_key(request)
+        generation_keys = _generation_keys(request.path)
+        # One round trip (MGET on Redis): the entry and the generations of its path and prefixes.
+        values = cache.get_many([key, *generation_keys])
+        # Read before rendering: a purge during the render leaves the stored entry stale at once.
+        stamp = _stamp(values, generation_keys)
+        entry = values.get(key)
+        if entry is not None and entry[0] == stamp:
+            return self._from_entry(request, entry)
         response = self.get_response(request)
         if cacheable_response(response):
             response["X-Page-Cache"] = "miss"
             patch_cache_control(response, public=True)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            cache.set(key, response, _seconds())
+            headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
+            cache.set(key, (stamp, response.status_code, headers, response.content), _seconds())
         return response
+
+    @staticmethod
+    def _from_entry(request, entry) -> HttpResponse:
+        """The stored bytes and headers as a response: no pickled response object, no template."""
+        _, status, headers, body = entry
+        response = HttpResponse(body, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
 
 def purge(*, exact: Iterable[str] = (), trees: Iterable[str] = ()) -> None:
