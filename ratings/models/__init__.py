@@ -1,5 +1,5 @@
 from .pages import QuarterPage, RatingIndexPage
-from .publication import Appeal, AppealEvidence, AppendOnlyError, Correction, Release, ReleaseRow
+from .publication import Appeal, AppealEvidence, AppendOnlyError, Correction, Release, ReleaseRow, ReleaseSummary
 from .scheme import Scheme, SchemeBand, SchemeCriterion
 from .scores import HotlineMonth, ImportBatch, MonthlyScore, QuarterComputation, QuarterGrade
 
@@ -10,6 +10,7 @@ __all__ = [
     "Correction",
     "Release",
     "ReleaseRow",
+    "ReleaseSummary",
     "HotlineMonth",
     "ImportBatch",
     "MonthlyScore",

@@ -104,6 +104,34 @@ class ReleaseRow(AppendOnlyModel):
         return f"{self.quarter} {self.estate_code}"
 
 
+class ReleaseSummary(AppendOnlyModel):
+    """The small parts of a release's document that pages read on every request — the scheme (band
+    names, criteria), the red list, the key-supervision list and the exit warnings — copied out once
+    when the release is made. A release's document holds every estate's row (megabytes for a
+    city); reading one key of it costs the database the whole document each time."""
+
+    release = models.OneToOneField(
+        Release, primary_key=True, on_delete=models.PROTECT, related_name="summary"
+    )
+    scheme = models.JSONField()
+    red_list = models.JSONField(default=list)
+    black_list = models.JSONField(default=list)
+    exit_warnings = models.JSONField(default=list)
+
+    PARTS = ("scheme", "red_list", "black_list", "exit_warnings")
+
+    class Meta:
+        verbose_name = "发布版本摘要"
+        verbose_name_plural = "发布版本摘要"
+
+    def __str__(self) -> str:
+        return str(self.release)
+
+    @classmethod
+    def parts_of(cls, document: dict) -> dict:
+        return {part: document.get(part) or ([] if part != "scheme" else {}) for part in cls.PARTS}
+
+
 class Correction(models.Model):
     """An editor's decision to reopen a released quarter, with the reason shown to the public."""
 

@@ -76,7 +76,7 @@ def _previous_quarter_changes(quarter: str, grades, scheme: dict | None) -> dict
     release = (
         Release.objects.filter(quarter=previous)
         .order_by("-version")
-        .values("id", "quarter", "version", "document__scheme")
+        .values("id", "quarter", "version", "summary__scheme")
         .first()
     )
     result = {"quarter": previous, "quarter_label": engine.quarter_label(previous), "release": release}
@@ -94,7 +94,7 @@ def _previous_quarter_changes(quarter: str, grades, scheme: dict | None) -> dict
         F("rank_overall").asc(nulls_last=True), "estate__code"
     ):
         after[code] = (*rest, rank)
-    labels_new, labels_old = band_labels(scheme), band_labels(release["document__scheme"])
+    labels_new, labels_old = band_labels(scheme), band_labels(release["summary__scheme"])
     order = {code: i for i, code in enumerate(band_order(scheme))}
     items = {kind: [] for kind, _label in CHANGE_KINDS}
     for code, (band, name, firm, score, rank) in after.items():

@@ -182,10 +182,10 @@ def latest_release() -> dict | None:
         row = (
             Release.objects.filter(quarter__in=quarter_pages().live().values("quarter"))
             .order_by("-quarter", "-version")
-            .values("id", "quarter", "version", "published_at", "document__scheme")
+            .values("id", "quarter", "version", "published_at", "summary__scheme")
             .first()
         )
-        value = {**row, "scheme": row.pop("document__scheme")} if row else {}
+        value = {**row, "scheme": row.pop("summary__scheme")} if row else {}
         cache.set(LATEST_RELEASE_KEY, value, LATEST_RELEASE_SECONDS)
     return value or None
 

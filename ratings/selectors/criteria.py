@@ -27,13 +27,13 @@ def estate_criterion_quarters(*, estate_id: int, criterion: str) -> list[dict]:
                 "band",
                 "row__points_lost",
                 "row__firm_name",
-                "release__document__scheme__criteria",
+                "release__summary__scheme__criteria",
             )  # fmt: skip
         )
     )
     quarters = []
     for r in reversed(rows):
-        maxima = {c["code"]: c for c in r["release__document__scheme__criteria"] or []}
+        maxima = {c["code"]: c for c in r["release__summary__scheme__criteria"] or []}
         lost = (r["row__points_lost"] or {}).get(criterion)
         spec = maxima.get(criterion)
         score = Decimal(spec["max"]) - Decimal(lost) if spec and lost is not None else None

@@ -66,8 +66,8 @@ def estate_ratings(*, estate_id: int, today: dt.date | None = None, current_cont
             "rank_in_group",
             "rank_overall",
             "row",
-            "release__document__scheme",
-            "release__document__exit_warnings",
+            "release__summary__scheme",
+            "release__summary__exit_warnings",
         )  # fmt: skip
     )
     history = _latest_per_quarter(every_version)
@@ -99,8 +99,8 @@ def _own_correction(latest: dict, every_version: list[dict]) -> dict | None:
     )
     if first is None or (first["band"], first["score"]) == (latest["band"], latest["score"]):
         return None
-    labels = band_labels(latest["release__document__scheme"])
-    old_labels = band_labels(first["release__document__scheme"])
+    labels = band_labels(latest["release__summary__scheme"])
+    old_labels = band_labels(first["release__summary__scheme"])
     return {
         "version": latest["release__version"],
         "from_band_label": old_labels.get(first["band"], first["band"]),
@@ -113,7 +113,7 @@ def _own_correction(latest: dict, every_version: list[dict]) -> dict | None:
 def _exit_warning(latest: dict) -> dict | None:
     """清退预警 of this estate in the current release, if any (SPEC §3)."""
     code = latest["row"].get("estate_code")
-    for warning in latest["release__document__exit_warnings"] or []:
+    for warning in latest["release__summary__exit_warnings"] or []:
         if warning.get("estate_code") == code:
             return warning
     return None
@@ -144,7 +144,7 @@ def _takeover(estate_id: int, quarter: str, rated_firm: str | None, contract=UNK
 
 
 def _estate_quarter(h: dict, paths: dict[str, str]) -> dict:
-    row, scheme = h["row"], h["release__document__scheme"]
+    row, scheme = h["row"], h["release__summary__scheme"]
     labels = band_labels(scheme)
     return {
         "quarter": h["quarter"],
@@ -170,7 +170,7 @@ def _estate_quarter(h: dict, paths: dict[str, str]) -> dict:
 
 def _why(h: dict) -> dict:
     """Why this colour (SPEC §3): the veto reason, or points lost per criterion and to the next band."""
-    row, scheme = h["row"], h["release__document__scheme"] or {}
+    row, scheme = h["row"], h["release__summary__scheme"] or {}
     if row["band"] == PENDING:
         return {"kind": "pending", "months_assessed": row["months_assessed"]}
     if row["vetoed"]:
@@ -198,7 +198,7 @@ def _why(h: dict) -> dict:
 
 def _month_table(h: dict) -> dict:
     """The quarter's monthly scores with criteria as rows and months as columns (fits a phone)."""
-    scheme = h["release__document__scheme"] or {}
+    scheme = h["release__summary__scheme"] or {}
     months = h["row"]["months"]
     rows = [
         {"name": c["name"], "max": c["max"], "values": [m["criteria"].get(c["code"]) for m in months]}
@@ -251,12 +251,12 @@ def firm_ratings(*, firm_id: int, credit_code: str | None = None) -> dict:
     if credit_code is None:
         credit_code = Firm.objects.filter(pk=firm_id).values_list("credit_code", flat=True).first()
     lists = Release.objects.filter(id__in=ids[:FIRM_LIST_QUARTERS]).values(
-        "id", "quarter", "version", "document__scheme", "document__red_list", "document__black_list"
+        "id", "quarter", "version", "summary__scheme", "summary__red_list", "summary__black_list"
     )
     schemes, entries = {}, []
     for r in sorted(lists, key=lambda r: r["quarter"], reverse=True):
-        schemes[r["id"]] = r["document__scheme"]
-        if any(e["firm_credit_code"] == credit_code for e in r["document__red_list"] or []):
+        schemes[r["id"]] = r["summary__scheme"]
+        if any(e["firm_credit_code"] == credit_code for e in r["summary__red_list"] or []):
             entries.append(
                 {
                     "quarter": r["quarter"],
@@ -266,7 +266,7 @@ def firm_ratings(*, firm_id: int, credit_code: str | None = None) -> dict:
                     "reasons": [],
                 }
             )
-        for e in r["document__black_list"] or []:
+        for e in r["summary__black_list"] or []:
             if e["firm_credit_code"] == credit_code:
                 entries.append(
                     {
@@ -346,16 +346,16 @@ def home_ratings() -> dict | None:
             "quarter",
             "version",
             "published_at",
-            "document__scheme",
-            "document__red_list",
-            "document__black_list",
+            "summary__scheme",
+            "summary__red_list",
+            "summary__black_list",
         )
         .first()
     )
     if release is None:
         return None
     counts = _band_counts([release["id"]]).get(release["id"], Counter())
-    lists = {"red_list": release["document__red_list"], "black_list": release["document__black_list"]}
+    lists = {"red_list": release["summary__red_list"], "black_list": release["summary__black_list"]}
     firm_paths = _firm_paths(e["firm_credit_code"] for key in lists for e in lists[key] or [])
     entries = _list_entries(lists, firm_paths, {})
     return {
@@ -364,7 +364,7 @@ def home_ratings() -> dict | None:
         "url": paths[release["quarter"]],
         "version": release["version"],
         "published_at": release["published_at"],
-        "bands": band_summary(counts, release["document__scheme"]),
+        "bands": band_summary(counts, release["summary__scheme"]),
         "estates": sum(counts.values()),
         "red_list": entries["red_list"],
         "black_list": entries["black_list"],
@@ -440,12 +440,12 @@ def estate_feed_plates(*, estate_id: int) -> list[dict]:
             "rank_in_group",
             "release__version",
             "release__published_at",
-            "release__document__scheme__bands",
+            "release__summary__scheme__bands",
         )
     )
     entries = []
     for row in rows:
-        labels = {b["code"]: b["label"] for b in row["release__document__scheme__bands"] or []}
+        labels = {b["code"]: b["label"] for b in row["release__summary__scheme__bands"] or []}
         labels[PENDING] = engine.PENDING_LABEL
         label, version = engine.quarter_label(row["quarter"]), row["release__version"]
         correction = version > 1

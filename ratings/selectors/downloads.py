@@ -72,7 +72,7 @@ def feed_releases(*, limit: int = FEED_LIMIT) -> list[dict]:
             "previous_digest",
             "correction_note",
             "approved_by_name",
-            "document__scheme",
+            "summary__scheme",
         )[:limit]  # fmt: skip
     )
     latest_version: dict[str, int] = {}
@@ -88,7 +88,7 @@ def feed_releases(*, limit: int = FEED_LIMIT) -> list[dict]:
                 **r,
                 "title": ("【更正】" if r["version"] > 1 else "") + release_title(r["quarter"], r["version"]),
                 "url": base if is_latest else f"{base}v{r['version']}/",
-                "bands": band_summary(counts.get(r["id"], Counter()), r["document__scheme"]),
+                "bands": band_summary(counts.get(r["id"], Counter()), r["summary__scheme"]),
             }
         )
     return entries

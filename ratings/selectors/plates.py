@@ -42,7 +42,7 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
             "release__published_at",
             "band",
             "row",
-            "release__document__scheme",
+            "release__summary__scheme",
         )  # fmt: skip
     )
     history = [h for h in history if h["quarter"] in paths]
@@ -54,7 +54,7 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
     )
     if current is None:
         return None
-    row, scheme = current["row"], current["release__document__scheme"]
+    row, scheme = current["row"], current["release__summary__scheme"]
     labels = band_labels(scheme)
     newest_of_quarter = mine[0]
     superseded_by = []
@@ -63,7 +63,7 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
             {
                 "title": release_title(quarter, newest_of_quarter["release__version"]),
                 "url": f"{paths[quarter]}plates/{estate_slug}/",
-                "band_label": band_labels(newest_of_quarter["release__document__scheme"]).get(
+                "band_label": band_labels(newest_of_quarter["release__summary__scheme"]).get(
                     newest_of_quarter["band"]
                 ),
             }
@@ -75,7 +75,7 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
             {
                 "title": release_title(newest["quarter"], newest["release__version"]),
                 "url": f"{paths[newest['quarter']]}plates/{estate_slug}/",
-                "band_label": band_labels(newest["release__document__scheme"]).get(newest["band"]),
+                "band_label": band_labels(newest["release__summary__scheme"]).get(newest["band"]),
             }
         )
     marks, seen = [], set()
@@ -90,7 +90,7 @@ def plate_context(*, quarter: str, estate_slug: str, request, version: int | Non
                 "quarter": h["quarter"],
                 "label": engine.quarter_label(h["quarter"]),
                 "band": h["band"],
-                "band_label": band_labels(h["release__document__scheme"]).get(h["band"], h["band"]),
+                "band_label": band_labels(h["release__summary__scheme"]).get(h["band"], h["band"]),
                 "current": h["quarter"] == quarter,
             }
         )

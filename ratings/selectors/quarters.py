@@ -45,7 +45,7 @@ def published_quarters(*, index_page=None) -> list[dict]:
     releases = (
         Release.objects.filter(quarter__in=list(paths))
         .order_by("-quarter", "-version")
-        .values("id", "quarter", "version", "published_at", "correction_note", "document__scheme")
+        .values("id", "quarter", "version", "published_at", "correction_note", "summary__scheme")
     )
     latest: dict[str, dict] = {}
     for release in releases:
@@ -53,7 +53,7 @@ def published_quarters(*, index_page=None) -> list[dict]:
     counts = _band_counts(r["id"] for r in latest.values())
     quarters = []
     for quarter, release in latest.items():
-        scheme = release["document__scheme"]
+        scheme = release["summary__scheme"]
         band_counts = counts.get(release["id"], Counter())
         quarters.append(
             {
@@ -298,7 +298,7 @@ def _changes_against_release(grades, release: dict | None, labels: dict) -> dict
         new=grades,
         old=ReleaseRow.objects.filter(release_id=release["id"]),
         labels_new=labels,
-        labels_old=band_labels(release["document__scheme"]),
+        labels_old=band_labels(release["summary__scheme"]),
     )
 
 
@@ -375,10 +375,10 @@ def _document_parts(release_filter: Q) -> list[dict]:
             "previous_digest",
             "approved_by_name",
             "correction_note",
-            "document__scheme",
-            "document__red_list",
-            "document__black_list",
-            "document__exit_warnings",
+            "summary__scheme",
+            "summary__red_list",
+            "summary__black_list",
+            "summary__exit_warnings",
         )  # fmt: skip
     )
 
@@ -398,7 +398,7 @@ def quarter_release_context(
     release = latest if version is None else next((r for r in releases if r["version"] == version), None)
     if release is None:
         return None
-    scheme = release["document__scheme"]
+    scheme = release["summary__scheme"]
     labels = band_labels(scheme)
     quarter_path = page_path(url_path) if url_path else _quarter_path_of(quarter)
     version_prefix = quarter_path if version is None or quarter_path is None else f"{quarter_path}v{version}/"
@@ -406,9 +406,9 @@ def quarter_release_context(
     table = _table(rows, RELEASE_ROWS, params, labels, version_prefix)
 
     lists = {
-        "red_list": release["document__red_list"],
-        "black_list": release["document__black_list"],
-        "exit_warnings": release["document__exit_warnings"],
+        "red_list": release["summary__red_list"],
+        "black_list": release["summary__black_list"],
+        "exit_warnings": release["summary__exit_warnings"],
     }
     codes = {
         e["firm_credit_code"] for key in ("red_list", "black_list", "exit_warnings") for e in lists[key] or []
@@ -422,7 +422,7 @@ def quarter_release_context(
             new=rows,
             old=ReleaseRow.objects.filter(release_id=previous["id"]),
             labels_new=labels,
-            labels_old=band_labels(previous["document__scheme"]),
+            labels_old=band_labels(previous["summary__scheme"]),
         )
     data_prefix = quarter_path if version is None else version_prefix
     return {

@@ -14,7 +14,7 @@ from wagtail.models import TaskState, WorkflowState
 
 from core.errors import ActionRefused
 from ratings import engine, opendata, selectors
-from ratings.models import Correction, QuarterPage, RatingIndexPage, Release, ReleaseRow
+from ratings.models import Correction, QuarterPage, RatingIndexPage, Release, ReleaseRow, ReleaseSummary
 from ratings.services.quarters import grade_rows
 
 COMMITTEE_NAME = "考评委员会"
@@ -199,6 +199,7 @@ def release_publish(
                     approved_by_name=approved_by_name,
                     correction_note=document["correction_note"] or "",
                 )
+                ReleaseSummary.objects.create(release=release, **ReleaseSummary.parts_of(document))
                 _release_rows(release, document)
             break
         except IntegrityError:
