@@ -1,5 +1,13 @@
 from .pages import QuarterPage, RatingIndexPage
-from .publication import Appeal, AppealEvidence, AppendOnlyError, Correction, Release, ReleaseRow, ReleaseSummary
+from .publication import (
+    Appeal,
+    AppealEvidence,
+    AppendOnlyError,
+    Correction,
+    Release,
+    ReleaseRow,
+    ReleaseSummary,
+)
 from .scheme import Scheme, SchemeBand, SchemeCriterion
 from .scores import HotlineMonth, ImportBatch, MonthlyScore, QuarterComputation, QuarterGrade
 
