@@ -7,6 +7,7 @@ import os
 from portal.settings.test import *  # noqa: F403
 
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "0"))
+PORTAL_FRAGMENT_CACHE_SECONDS = int(os.environ.get("PORTAL_FRAGMENT_CACHE_SECONDS", "0"))
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

@@ -28,6 +28,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
@@ -152,6 +153,83 @@ class PageCacheMiddleware:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+
+# --------------------------------------------------------------------------- fragments
+#
+# When the page itself must be rendered (the page cache is off, or this path was just purged), its
+# costly parts need not be: a section of the estate page, the quarter page's table, a page of the
+# directory are kept as HTML under the same generation tokens as the page, so whatever retires the
+# page retires them too, on every app server, and nothing else does. The page's own fields, its
+# breadcrumbs, the header and the footer are rendered for every request.
+
+
+def _fragment_seconds() -> int:
+    return int(getattr(settings, "PORTAL_FRAGMENT_CACHE_SECONDS", 0))
+
+
+@dataclass
+class Fragment:
+    """One fragment of this request's page: `html` (and `head`, what the page around it needs) when
+    the cache had it under the current generations; else where to store it once rendered."""
+
+    key: str
+    stamp: str
+    html: str | None = None
+    head: dict = field(default_factory=dict)
+
+    @property
+    def hit(self) -> bool:
+        return self.html is not None
+
+    def store(self, html: str, head: dict | None = None) -> None:
+        if head is not None:
+            self.head = head
+        _cache().set(self.key, (self.stamp, str(html), self.head), _fragment_seconds())
+
+
+def fragments_apply(request) -> bool:
+    """Only for what every anonymous reader of a public path is shown alike."""
+    return (
+        _fragment_seconds() > 0
+        and request is not None
+        and request.method in ("GET", "HEAD")
+        and not request.path.startswith(EXCLUDED_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "preview" not in request.GET
+        and not getattr(request, "is_preview", False)
+    )
+
+
+def _fragment_key(parts: list[str]) -> str:
+    return f"{KEY_PREFIX}:fragment:{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()}"
+
+
+def fragments(request, names: Iterable[str], *, with_query: bool = False) -> dict[str, Fragment]:
+    """{name: Fragment} of this request's page, read in one round trip with the path's generations
+    ({} when fragments do not apply). Read the generations before the data the fragment shows: a
+    purge while it renders then leaves the stored fragment stale at once."""
+    names = list(names)
+    if not names or not fragments_apply(request):
+        return {}
+    query = request.META.get("QUERY_STRING", "") if with_query else ""
+    base = [request.get_host(), request.path, query]
+    keys = {name: _fragment_key([*base, name]) for name in names}
+    generation_keys = _generation_keys(request.path)
+    values = _cache().get_many([*keys.values(), *generation_keys])
+    stamp = _stamp(values, generation_keys)
+    found = {}
+    for name, key in keys.items():
+        entry = values.get(key)
+        if entry is not None and entry[0] == stamp:
+            found[name] = Fragment(key, stamp, html=entry[1], head=entry[2])
+        else:
+            found[name] = Fragment(key, stamp)
+    return found
+
+
+def fragment(request, name: str, *, with_query: bool = False) -> Fragment | None:
+    return fragments(request, [name], with_query=with_query).get(name)
 
 
 def purge(*, exact: Iterable[str] = (), trees: Iterable[str] = ()) -> None:

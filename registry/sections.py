@@ -5,8 +5,9 @@ each estate's current plate and a filter by band).
 
 The registry sits below those apps and never imports them: each app registers, when it is ready,
 one function that reads what its sections need for an estate or a firm, and the templates that
-show it in the page's slots. The page computes each section's context once and renders every slot
-from it, so a section costs the same few queries wherever it appears.
+show it in the page's slots. The page computes each section's context once, when a slot first
+needs it, and renders every slot from it, so a section costs the same few queries wherever it
+appears; a slot kept in the fragment cache (core.pagecache) costs none.
 """
 
 from collections.abc import Callable
@@ -35,11 +36,31 @@ def section_register(
     _sections[kind][name] = Section(name=name, context=context, templates=dict(templates), order=order)
 
 
-def sections_for(kind: str, obj=None) -> dict[str, list[tuple[str, dict]]]:
-    """Each slot's (template, context) pairs for one estate or firm (or the home page), in order."""
-    slots: dict[str, list[tuple[str, dict]]] = {}
+class SectionContext:
+    """A section's context for one estate, firm or home page, read when first rendered (never, when
+    every slot of the section comes from the fragment cache) and then shared by its slots."""
+
+    def __init__(self, section: Section, obj):
+        self.section, self.obj = section, obj
+        self._value: dict | None = None
+
+    @property
+    def name(self) -> str:
+        return self.section.name
+
+    @property
+    def value(self) -> dict:
+        if self._value is None:
+            self._value = self.section.context(self.obj)
+        return self._value
+
+
+def sections_for(kind: str, obj=None) -> dict[str, list[tuple[str, SectionContext]]]:
+    """Each slot's (template, section context) pairs for one estate or firm (or the home page), in
+    order. Nothing is read here: a section reads its data when a slot of it is rendered."""
+    slots: dict[str, list[tuple[str, SectionContext]]] = {}
     for section in sorted(_sections[kind].values(), key=lambda s: (s.order, s.name)):
-        context = section.context(obj)
+        context = SectionContext(section, obj)
         for slot, template in section.templates.items():
             slots.setdefault(slot, []).append((template, context))
     return slots

@@ -172,6 +172,11 @@ else:
 # Full-page cache of the public site for anonymous readers (core/pagecache.py): every publication
 # purges exactly the pages it changes; this is only the longest a page is kept (0 turns it off).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+# The costly parts of a page rendered afresh (a section of the estate page, the quarter table, a
+# page of the directory) are kept as HTML under the same purges (core/pagecache.py, fragments).
+PORTAL_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("PORTAL_FRAGMENT_CACHE_SECONDS", str(PORTAL_PAGE_CACHE_SECONDS))
+)
 
 # Background tasks (django-tasks): long operations started from the admin (computing a quarter,
 # rebuilding the search index, large imports) and Wagtail's own small tasks. By default they are

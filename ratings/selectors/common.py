@@ -162,8 +162,9 @@ def band_order(scheme: dict | None) -> list[str]:
 
 
 def _live_quarter_paths(index_page=None) -> dict[str, str]:
-    """{quarter: public path} of live quarter pages: one query."""
-    pages = quarter_pages().live()
+    """{quarter: public path} of live quarter pages: one query. Unordered: ordered by the tree's path,
+    the database walks every page of the city in path order to find the few quarter pages."""
+    pages = quarter_pages().live().order_by()
     if index_page is not None:
         pages = pages.child_of(index_page)
     return {q: page_path(url_path) for q, url_path in pages.values_list("quarter", "url_path")}
@@ -190,15 +191,31 @@ def latest_release() -> dict | None:
     return value or None
 
 
+# What is computed from a release's rows alone never changes (releases are append-only), so it is
+# kept in the cache under the release's id and never purged; the time-out only bounds its memory.
+RELEASE_MEMO_SECONDS = 7 * 24 * 3600
+
+
+def release_memo_key(release_id: int, name: str) -> str:
+    return f"ratings:release:{release_id}:{name}"
+
+
 def _band_counts(release_ids) -> dict[int, Counter]:
-    counts: dict[int, Counter] = {}
+    """{release id: Counter(band → estates)}: from the cache, one query for the releases not in it."""
+    keys = {rid: release_memo_key(rid, "bands") for rid in dict.fromkeys(release_ids)}
+    found = cache.get_many(list(keys.values()))
+    counts: dict[int, Counter] = {rid: Counter(found[key]) for rid, key in keys.items() if key in found}
+    missing = [rid for rid in keys if rid not in counts]
+    if not missing:
+        return counts
+    fresh: dict[int, Counter] = {rid: Counter() for rid in missing}
     rows = (
-        ReleaseRow.objects.filter(release_id__in=list(release_ids))
-        .values("release_id", "band")
-        .annotate(n=Count("pk"))
+        ReleaseRow.objects.filter(release_id__in=missing).values("release_id", "band").annotate(n=Count("pk"))
     )
     for row in rows.order_by():
-        counts.setdefault(row["release_id"], Counter())[row["band"]] = row["n"]
+        fresh[row["release_id"]][row["band"]] = row["n"]
+    cache.set_many({keys[rid]: dict(c) for rid, c in fresh.items()}, RELEASE_MEMO_SECONDS)
+    counts.update(fresh)
     return counts
 
 

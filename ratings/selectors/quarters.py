@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Value
 from django.db.models.fields.json import KT
@@ -23,6 +24,7 @@ from ratings.selectors.common import (
     LIST_MARK_FIELDS,
     MONTH_FIELDS,
     PAGE_SIZE,
+    RELEASE_MEMO_SECONDS,
     SORTS,
     _band_counts,
     _estate_infos,
@@ -33,6 +35,7 @@ from ratings.selectors.common import (
     band_summary,
     page_path,
     quarter_pages,
+    release_memo_key,
     release_title,
 )
 
@@ -137,19 +140,33 @@ def _name_filter(source: _RowSource, query: str) -> Q:
     return Q(row__estate_name__icontains=query) | Q(**{f"{source.code}__icontains": query})
 
 
-def _table(queryset, source: _RowSource, params, labels: dict[str, str], plate_prefix: str | None) -> dict:
+def _table(
+    queryset,
+    source: _RowSource,
+    params,
+    labels: dict[str, str],
+    plate_prefix: str | None,
+    *,
+    release_id: int | None = None,
+) -> dict:
     """Filter (name, group, band, street), sort and page a row set: three queries (facets, rows,
     links). The name search is counted in the facets query, so it costs no query of its own, and
-    the plate counts stay those of the whole quarter."""
+    the plate counts stay those of the whole quarter. A release's facets without a name search never
+    change: they come from the cache after the first reader (`release_id`)."""
     query = query_normalize(params.get("q", ""))[:NAME_QUERY_CHARS]
     hit = ExpressionWrapper(
         _name_filter(source, query) if query else Value(True), output_field=BooleanField()
     )
-    facets = list(
-        queryset.order_by()
-        .values(group=F(source.group), street=F(source.street), band_code=F("band"), hit=hit)
-        .annotate(n=Count("pk"))
-    )
+    memo = release_memo_key(release_id, "facets") if release_id is not None and not query else None
+    facets = cache.get(memo) if memo else None
+    if facets is None:
+        facets = list(
+            queryset.order_by()
+            .values(group=F(source.group), street=F(source.street), band_code=F("band"), hit=hit)
+            .annotate(n=Count("pk"))
+        )
+        if memo:
+            cache.set(memo, facets, RELEASE_MEMO_SECONDS)
     groups = sorted({f["group"] for f in facets if f["group"]})
     streets = sorted({f["street"] for f in facets if f["street"]})
     present = {f["band_code"] for f in facets}
@@ -403,7 +420,7 @@ def quarter_release_context(
     quarter_path = page_path(url_path) if url_path else _quarter_path_of(quarter)
     version_prefix = quarter_path if version is None or quarter_path is None else f"{quarter_path}v{version}/"
     rows = ReleaseRow.objects.filter(release_id=release["id"])
-    table = _table(rows, RELEASE_ROWS, params, labels, version_prefix)
+    table = _table(rows, RELEASE_ROWS, params, labels, version_prefix, release_id=release["id"])
 
     lists = {
         "red_list": release["summary__red_list"],

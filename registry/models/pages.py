@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from core import pagecache
 from core.search import CHINESE_SEARCH_FIELDS, ChineseSearchable
 from registry import selectors
 from registry.models.records import Estate, Firm
@@ -37,6 +38,12 @@ class EstateIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # The filters and this page of estates with their plates, kept as HTML under the
+        # directory's purges (core.pagecache fragments): a kept page reads no estate.
+        fragment = pagecache.fragment(request, "directory", with_query=True)
+        context["page_fragment"] = fragment
+        if fragment is not None and fragment.hit:
+            return context
         filterset = selectors.estate_directory_filter(data=request.GET, index_page=self)
         page_obj = _paginate(request, filterset.qs)
         context.update(

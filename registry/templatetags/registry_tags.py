@@ -1,15 +1,30 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from core import pagecache
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def page_sections(context, slot: str):
-    """Render the sections the domain apps registered for this slot of the page (registry.sections)."""
+    """Render the sections the domain apps registered for this slot of the page (registry.sections).
+    For anonymous readers each section's HTML is kept in the fragment cache under the page's
+    generation tokens, so a change that retires the page retires it too; a hit reads no data."""
+    entries = context.get("sections", {}).get(slot, [])
+    kept = pagecache.fragments(
+        context.get("request"), [f"section:{s.name}:{slot}:{name}" for name, s in entries]
+    )
     parts = []
-    for name, section_context in context.get("sections", {}).get(slot, []):
+    for name, section in entries:
+        fragment = kept.get(f"section:{section.name}:{slot}:{name}")
+        if fragment is not None and fragment.hit:
+            parts.append(fragment.html)
+            continue
         section_template = context.template.engine.get_template(name)
-        with context.push(**section_context):
-            parts.append(section_template.render(context))
+        with context.push(**section.value):
+            html = section_template.render(context)
+        if fragment is not None:
+            fragment.store(html)
+        parts.append(html)
     return mark_safe("".join(parts))  # noqa: S308 - each part is a rendered, escaped template

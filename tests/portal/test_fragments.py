@@ -1,0 +1,151 @@
+"""Fragments of pages rendered afresh (issue 14, core/pagecache.py): with the page cache off (or
+missed), the costly parts of the estate page, the quarter page and the directory are kept as HTML
+under the page's own generation tokens. A kept part reads nothing; the reader sees the same bytes;
+whatever retires the page retires its parts, and nothing else does."""
+
+import pytest
+
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from core import pagecache
+from ratings.models import QuarterPage
+from registry.models import EstatePage
+from registry.services import directory_pages_sync
+from tests.factories import EstateFactory
+from tests.ratings.helpers import correct, publish, street_scores, user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fragments_on(settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 0  # every request renders the page: only fragments kept
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 600
+
+
+def read(client, path) -> tuple[str, int]:
+    """(body, queries) of one request."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    assert "X-Page-Cache" not in response  # the page cache is off: the page itself was rendered
+    return response.content.decode(), len(queries.captured_queries)
+
+
+def estate_path(estate) -> str:
+    return pagecache.public_path(EstatePage.objects.get(estate=estate).url_path)
+
+
+def quarter_path() -> str:
+    return pagecache.public_path(QuarterPage.objects.get().url_path)
+
+
+def test_fragments_apply_only_when_configured_and_only_to_anonymous_readers(settings):
+    request = RequestFactory().get("/estates/x/")
+    assert pagecache.fragment(request, "any") is not None
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
+    assert pagecache.fragment(request, "any") is None
+    preview = RequestFactory().get("/estates/x/?preview=1")
+    assert pagecache.fragment(preview, "any") is None
+    admin = RequestFactory().get("/admin/pages/")
+    assert pagecache.fragment(admin, "any") is None
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 0
+    assert pagecache.fragment(RequestFactory().get("/estates/x/"), "any") is None
+
+
+def test_a_fragment_is_kept_under_its_path_generations():
+    request = RequestFactory().get("/estates/x/")
+    fragment = pagecache.fragment(request, "part")
+    assert not fragment.hit
+    fragment.store("<p>kept</p>", {"title": "t"})
+    kept = pagecache.fragment(request, "part")
+    assert (kept.hit, kept.html, kept.head) == (True, "<p>kept</p>", {"title": "t"})
+    # Another name, another query string (when it counts), another path: fragments of their own.
+    assert not pagecache.fragment(request, "other").hit
+    assert not pagecache.fragment(RequestFactory().get("/estates/x/?page=2"), "part", with_query=True).hit
+    assert not pagecache.fragment(RequestFactory().get("/estates/y/"), "part").hit
+    pagecache.purge(trees=["/estates/y/"])
+    assert pagecache.fragment(request, "part").hit
+    pagecache.purge(trees=["/estates/x/"])
+    assert not pagecache.fragment(request, "part").hit
+
+
+def test_a_fragment_rendered_while_its_page_is_purged_is_stale_at_once():
+    request = RequestFactory().get("/estates/x/")
+    fragment = pagecache.fragment(request, "part")  # generations read before the data
+    pagecache.purge(trees=["/estates/"])  # a publication lands meanwhile
+    fragment.store("<p>old</p>")
+    assert not pagecache.fragment(request, "part").hit
+
+
+def test_the_estate_page_sections_are_kept_and_a_release_retires_them(django_capture_on_commit_callbacks):
+    data = street_scores(3)
+    outsider = EstateFactory(code="ZZ0001", name="局外小区")
+    directory_pages_sync(estates=[outsider], firms=[])
+    inside, outside = estate_path(data["estates"][2]), estate_path(outsider)
+    client = Client()
+    first, first_queries = read(client, inside)
+    again, again_queries = read(client, inside)
+    assert again == first
+    assert again_queries < first_queries  # the ratings, disclosure and case sections read nothing
+    assert "绿牌" not in first
+    read(client, outside)
+    _, outside_queries = read(client, outside)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish()
+
+    fresh, fresh_queries = read(client, inside)
+    assert "绿牌" in fresh  # the release retired the estate's kept sections
+    assert fresh_queries > again_queries
+    assert read(client, outside)[1] == outside_queries  # not in the release: still kept
+
+
+def test_the_quarter_table_is_kept_per_query_string_and_a_correction_retires_it(
+    django_capture_on_commit_callbacks,
+):
+    data = street_scores(3)
+    publish()
+    path = quarter_path()
+    client = Client()
+    first, first_queries = read(client, path)
+    again, again_queries = read(client, path)
+    assert again == first and again_queries < first_queries
+    by_name, _ = read(client, path + "?sort=name")
+    assert by_name != first  # a sort of its own, not the kept default order
+    assert "第2版" not in first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        correct(estate=data["estates"][0], month="2025-01")
+
+    corrected, corrected_queries = read(client, path)
+    assert "第2版" in corrected
+    assert corrected_queries > again_queries  # rendered afresh
+
+
+def test_the_directory_page_is_kept_and_a_release_retires_it(django_capture_on_commit_callbacks):
+    street_scores(3)
+    client = Client()
+    first, first_queries = read(client, "/estates/")
+    again, again_queries = read(client, "/estates/")
+    assert again == first and again_queries < first_queries
+    assert "绿牌" not in first
+    with django_capture_on_commit_callbacks(execute=True):
+        publish()
+    assert "绿牌" in read(client, "/estates/")[0]
+
+
+def test_logged_in_readers_never_get_or_leave_fragments():
+    data = street_scores(2)
+    path = estate_path(data["estates"][0])
+    editor = Client()
+    editor.force_login(user("fragment-editor", superuser=True))
+    for _ in range(2):
+        assert editor.get(path).status_code == 200
+    # Had the editor's visits left the sections behind, the first anonymous read would find them.
+    anonymous = Client()
+    _, anonymous_first = read(anonymous, path)
+    _, anonymous_again = read(anonymous, path)
+    assert anonymous_again < anonymous_first
