@@ -259,20 +259,21 @@ def serve_rates(paths: dict[str, str], options: Options, out: TextIO) -> dict:
 
     connections.close_all()
     database_url = os.environ["DATABASE_URL"]
-    rates: dict = {"uncached": {}, "cached": {}}
+    rates: dict = {"cold": {}, "uncached": {}, "cached": {}}
     measure = lambda base, path: serve.measure(  # noqa: E731
         base + path, seconds=options.serve_seconds, concurrency=options.concurrency
     )
     print("\nServing Wagtail's bare welcome page (gunicorn -w 2)…", file=out, flush=True)
     with serve.bare_wagtail() as base:
         rates["welcome"] = measure(base, "/")
-    for mode, seconds in (("uncached", 0), ("cached", 600)):
+    for mode, seconds, fragments in (("cold", 0, 0), ("uncached", 0, 600), ("cached", 600, 600)):
         print(
-            f"Serving the portal, page cache {'on' if seconds else 'off'} (gunicorn -w 2)…",
+            f"Serving the portal, page cache {'on' if seconds else 'off'}, fragments "
+            f"{'on' if fragments else 'off'} (gunicorn -w 2)…",
             file=out,
             flush=True,
         )
-        env = serve.portal_env(database_url=database_url, cache_seconds=seconds)
+        env = serve.portal_env(database_url=database_url, cache_seconds=seconds, fragment_seconds=fragments)
         with serve.gunicorn("portal.wsgi", env) as base:
             for name, path in paths.items():
                 rates[mode][name] = measure(base, path)
@@ -282,18 +283,34 @@ def serve_rates(paths: dict[str, str], options: Options, out: TextIO) -> dict:
 def print_pages(paths: dict[str, str], rates: dict, out: TextIO) -> None:
     welcome = rates.get("welcome")
     print("\npublic pages (queries: anonymous, second request; req/s: gunicorn -w 2, loopback)", file=out)
+    print(
+        "cold: page cache and fragment cache off; uncached: page cache off, every page rendered, its "
+        "costly parts from the fragment cache; cached: page cache on",
+        file=out,
+    )
     if welcome:
         print(
             f"Wagtail's bare welcome page: {welcome.per_second:.1f} req/s "
             f"(p50 {welcome.percentile(50) * 1000:.0f} ms, {welcome.errors} errors)",
             file=out,
         )
-    headers = ("page", "path", "HTTP", "queries", "uncached req/s", "× welcome", "cached req/s", "× welcome")
+    headers = (
+        "page",
+        "path",
+        "HTTP",
+        "queries",
+        "cold req/s",
+        "× welcome",
+        "uncached req/s",
+        "× welcome",
+        "cached req/s",
+        "× welcome",
+    )
     body = []
     for name, path in paths.items():
         status, queries = PAGE_QUERIES.get(name, (0, 0))
         row = [name, path if len(path) <= 40 else path[:37] + "…", str(status), str(queries)]
-        for mode in ("uncached", "cached"):
+        for mode in ("cold", "uncached", "cached"):
             rate = rates.get(mode, {}).get(name)
             if rate is None:
                 row += ["—", "—"]

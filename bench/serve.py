@@ -1,8 +1,11 @@
 """Requests per second of the public pages under gunicorn -w 2 on loopback (issue 14), beside
 Wagtail's own bare welcome page served the same way in the same run.
 
-Three servers, one after the other, each with two workers and the same venv:
-- the portal with the page cache off (every request renders: "uncached");
+Four servers, one after the other, each with two workers and the same venv:
+- the portal with the page cache and the fragment cache off (every request reads and renders
+  everything: "cold");
+- the portal with the page cache off (every request renders its page; the costly parts of it come
+  from the fragment cache, as in production after a purge: "uncached");
 - the portal with the page cache on (Redis when REDIS_URL is set, shared by both workers);
 - a bare `wagtail start` project's welcome page (its own SQLite database, made here).
 
@@ -178,9 +181,12 @@ def bare_wagtail():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def portal_env(*, database_url: str, cache_seconds: int) -> dict:
+def portal_env(*, database_url: str, cache_seconds: int, fragment_seconds: int | None = None) -> dict:
+    """The bench servers' environment: the page cache for `cache_seconds` (0: off) and the fragment
+    cache for `fragment_seconds` (by default as production has it: on, 600 s)."""
     return {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
         "PORTAL_PAGE_CACHE_SECONDS": str(cache_seconds),
+        "PORTAL_FRAGMENT_CACHE_SECONDS": str(600 if fragment_seconds is None else fragment_seconds),
     }
