@@ -18,6 +18,7 @@ from django.utils import timezone
 from wagtail.log_actions import LogContext, log
 from wagtail.search import index
 
+from core import pagecache
 from core.errors import RowProblem
 from core.importing import (
     ImportReport,
@@ -554,6 +555,7 @@ def _sync(index_model, page_model, attr, objects, fallback, user) -> int:
     }
     taken = set(index.get_children().values_list("slug", flat=True))
     touched = 0
+    changed: list[str] = []
     for obj in objects:
         page = existing.get(obj.pk)
         if page is None:
@@ -569,4 +571,10 @@ def _sync(index_model, page_model, attr, objects, fallback, user) -> int:
             page.save(update_fields=["title", "draft_title"])
             log(instance=page, action="wagtail.edit", user=user, data={"title": [old, obj.name]})
             touched += 1
+        else:
+            continue
+        changed.append(page.url_path)
+    # Made or renamed without a publication signal: retire the cached pages that list them (the
+    # directory, search, home) and their own, as a publication would (core.pagecache).
+    pagecache.purge_pages(changed)
     return touched

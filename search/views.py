@@ -4,12 +4,22 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core import pagecache
 from search import selectors
 
 
 @require_GET
 def search(request):
-    return render(request, "search/search.html", selectors.site_search(request.GET.get("q", "")))
+    # The results of a query are kept as HTML under /search/'s purges (every publication retires
+    # them: core.pagecache fragments), so a repeated query searches the index once.
+    fragment = pagecache.fragment(request, "search", with_query=True)
+    if fragment is not None and fragment.hit:
+        return render(request, "search/search.html", {**fragment.head, "page_fragment": fragment})
+    context = selectors.site_search(request.GET.get("q", ""))
+    if fragment is not None:
+        fragment.head = {"query": context["query"]}
+        context["page_fragment"] = fragment
+    return render(request, "search/search.html", context)
 
 
 @require_GET

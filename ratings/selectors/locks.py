@@ -2,7 +2,8 @@
 with the committee is frozen, a released one locked until a correction, released pages kept."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
 from wagtail.models import Page, WorkflowState
 
@@ -12,16 +13,20 @@ from ratings.selectors.common import quarter_pages
 
 
 def quarter_in_review(quarter: str) -> bool:
-    """Whether the quarter's page is with the committee now (its approval workflow in progress)."""
-    page_ids = [str(pk) for pk in quarter_pages().filter(quarter=quarter).values_list("pk", flat=True)]
-    return (
-        bool(page_ids)
-        and WorkflowState.objects.filter(
-            base_content_type=ContentType.objects.get_for_model(Page),
-            object_id__in=page_ids,
-            status=WorkflowState.STATUS_IN_PROGRESS,
-        ).exists()
+    """Whether the quarter's page is with the committee now (its approval workflow in progress):
+    one query (the estate page asks it of every plate past its validity)."""
+    page_ids = (
+        quarter_pages()
+        .filter(quarter=quarter)
+        .order_by()
+        .annotate(pk_text=Cast("pk", output_field=CharField()))
+        .values("pk_text")
     )
+    return WorkflowState.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=page_ids,
+        status=WorkflowState.STATUS_IN_PROGRESS,
+    ).exists()
 
 
 def frozen_computation(quarter: str) -> QuarterComputation | None:

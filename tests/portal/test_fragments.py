@@ -149,3 +149,20 @@ def test_logged_in_readers_never_get_or_leave_fragments():
     _, anonymous_first = read(anonymous, path)
     _, anonymous_again = read(anonymous, path)
     assert anonymous_again < anonymous_first
+
+
+def test_search_results_are_kept_per_query_and_a_new_page_retires_them():
+    from urllib.parse import quote
+
+    data = street_scores(2)
+    name = data["estates"][0].name
+    path = f"/search/?q={quote(name[:2])}"
+    client = Client()
+    first, first_queries = read(client, path)
+    again, again_queries = read(client, path)
+    assert again == first and again_queries < first_queries
+    assert name in first
+    newcomer = EstateFactory(code="ZZ0002", name=f"{name[:2]}新来小区")
+    assert newcomer.name not in first
+    directory_pages_sync(estates=[newcomer], firms=[])  # published: /search/ is purged
+    assert newcomer.name in read(client, path)[0]
