@@ -46,9 +46,11 @@ ORDER BY kind, position
 
 
 def _fts_backend() -> bool:
+    if connection.vendor != "sqlite":
+        return False  # the SQLite backend's module defines its FTS model only on SQLite
     from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
 
-    return connection.vendor == "sqlite" and isinstance(get_search_backend(), SQLiteSearchBackend)
+    return isinstance(get_search_backend(), SQLiteSearchBackend)
 
 
 def _sqlite_match(terms: list[str], *, autocomplete: bool) -> str:

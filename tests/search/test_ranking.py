@@ -55,7 +55,7 @@ def test_the_ranking_is_wagtails_own(town, fts, query, autocomplete, limit):
     assert any(ids(found).values())
 
 
-def test_pages_not_live_or_private_are_not_found(client, town, fts):
+def test_pages_not_live_or_private_are_not_found(client, town):
     town["雅园新村"].page.unpublish()
     PageViewRestriction.objects.create(page=town["东湖雅园"].page, restriction_type="password", password="x")
 
