@@ -48,16 +48,7 @@ RED_SHARE = 10  # and every 10th slips into red in the table's quarter (the demo
 # Pages of the table that fail for a reason known and reported: name → (the queries it makes in
 # all three runs, why). Exactly that makes the test an expected failure (xfail); the test fails
 # once the page passes (then remove it here), and on any other problem of the page.
-KNOWN_DEFECTS: dict[str, tuple[int, str]] = {
-    "estate page": (
-        21,
-        "21 queries on the demo and the city alike: the plate of the latest quarter (2026Q2, valid "
-        "to 2026-09-30) has expired, and registry's estate page then asks whether the next quarter "
-        "is with the committee (ratings.selectors.directory._validity → locks.quarter_in_review: "
-        "the quarter page's id, then a WorkflowState EXISTS) — two queries over the 19 of a "
-        "valid plate",
-    ),
-}
+KNOWN_DEFECTS: dict[str, tuple[int, str]] = {}
 
 
 def measure(paths: dict[str, str]) -> dict[str, tuple[int, list[str]]]:
