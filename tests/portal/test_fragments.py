@@ -166,3 +166,42 @@ def test_search_results_are_kept_per_query_and_a_new_page_retires_them():
     assert newcomer.name not in first
     directory_pages_sync(estates=[newcomer], firms=[])  # published: /search/ is purged
     assert newcomer.name in read(client, path)[0]
+
+
+# --------------------------------------------------------------------------- what city pages carry
+
+
+def test_the_home_page_names_ten_firms_of_each_list_and_links_to_the_rest():
+    from django.template.loader import render_to_string
+
+    firms = [{"firm_name": f"第{i}号物业", "url": f"/firms/f{i}/", "reasons": ["连续两季黄牌"]} for i in range(12)]
+    html = render_to_string(
+        "ratings/includes/home_ratings.html",
+        {
+            "home_ratings": {
+                "label": "2025年第4季度",
+                "estates": 100,
+                "version": 1,
+                "published_at": None,
+                "url": "/ratings/2025-q4/",
+                "bands": [],
+                "red_list": firms,
+                "black_list": firms[:3],
+            }
+        },
+    )
+    assert "第9号物业" in html and "第10号物业" not in html
+    assert '<a href="/ratings/2025-q4/#lists">查看红榜全部 12 家企业</a>' in html
+    assert "查看黑榜全部" not in html  # three firms: all named
+
+
+def test_later_pages_of_the_quarter_table_sum_the_lists_up_and_link_to_the_first(settings):
+    settings.PORTAL_FRAGMENT_CACHE_SECONDS = 0
+    street_scores(52)
+    publish()
+    client = Client()
+    first = client.get(quarter_path()).content.decode()
+    second = client.get(quarter_path() + "?page=2").content.decode()
+    assert 'class="card list-card list-card--red"' in first
+    assert 'class="card list-card list-card--red"' not in second
+    assert '<a href="?#lists">在第 1 页查看完整名单</a>' in second
