@@ -157,6 +157,10 @@ def publication_through_a_is_seen_on_b(a: str, b: str) -> bool:
     _, headers, before = reader.request(estate_path + "noticeboard/")
     good = check(headers.get("X-Page-Cache") == "hit", f"B answers {estate_path}noticeboard/ from the cache")
     _, _, disclosure_before = reader.request(estate_path + "disclosure/")
+    # The estate page too: when rendered afresh its disclosure section comes from the fragment
+    # cache, which A's approval must retire on B as well.
+    reader.request(estate_path)
+    _, _, estate_before = reader.request(estate_path)
 
     editor = Browser(a)
     editor.login("editor", "demo")
@@ -171,6 +175,11 @@ def publication_through_a_is_seen_on_b(a: str, b: str) -> bool:
         headers.get("X-Page-Cache") == "miss", "B's next answer is rendered afresh (not the cached page)"
     )
     good &= check(after != before, "and it is the new noticeboard")
+    _, headers, estate_after = reader.request(estate_path)
+    good &= check(
+        headers.get("X-Page-Cache") == "miss" and estate_after != estate_before,
+        "B's estate page is rendered afresh with the new disclosure (its kept fragments retired)",
+    )
     _, _, disclosure_after = reader.request(estate_path + "disclosure/")
     versions = len(re.findall(rb"/disclosure/v\d+/", disclosure_after))
     good &= check(
