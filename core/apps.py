@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "公共组件"
 
     def ready(self):
-        from core import pagecache
+        from core import pagecache, serving
 
         pagecache.connect()
+        serving.connect()

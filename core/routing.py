@@ -14,18 +14,28 @@ walk, while here the child page wins. No routable page here has children named l
 from wagtail.models import Page
 
 
+def candidate_pages(root_path: str, root_url_path: str, components: list[str]):
+    """(the deepest page below the root at root_url_path plus a prefix of the components, every
+    page the query found — the deepest page's ancestors on the way down, depth first —, the
+    components left); None when no page below the root matches even the first component. One query."""
+    candidates = {f"{root_url_path}{'/'.join(components[:n])}/": n for n in range(len(components), 0, -1)}
+    rows = list(
+        Page.objects.filter(url_path__in=list(candidates), path__startswith=root_path).order_by("-depth")
+    )
+    if not rows:
+        return None
+    base = rows[0]
+    return base, rows, components[candidates[base.url_path] :]
+
+
 def deepest_page(root: Page, components: list[str]):
     """(the deepest page at root's URL path plus a prefix of the components, the components left);
     None when no page below root matches even the first component."""
-    candidates = {f"{root.url_path}{'/'.join(components[:n])}/": n for n in range(len(components), 0, -1)}
-    base = (
-        Page.objects.filter(url_path__in=list(candidates), path__startswith=root.path)
-        .order_by("-depth")
-        .first()
-    )
-    if base is None:
+    found = candidate_pages(root.path, root.url_path, components)
+    if found is None:
         return None
-    return base.specific, components[candidates[base.url_path] :]
+    base, _, remaining = found
+    return base.specific, remaining
 
 
 class DirectRouteMixin:

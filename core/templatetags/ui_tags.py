@@ -6,6 +6,8 @@ from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.http import urlencode
 
+from core.serving import page_ancestors
+
 register = template.Library()
 
 
@@ -70,13 +72,16 @@ def page_href(query_string, number):
 def breadcrumbs(context, page=None, current=None):
     """A trail from 首页 to the current page, for a Wagtail page or for a plain view (`current`).
 
-    For a page it costs one query (its ancestors); the site root and the tree root are left out,
-    because 首页 always starts the trail.
+    For a page it costs one query (its ancestors), none when the routing of the request found them
+    (core.serving); the site root and the tree root are left out, because 首页 always starts the trail.
     """
     request = context.get("request")
     trail = []
     if page is not None and page.depth > 2:
-        for ancestor in page.get_ancestors().filter(depth__gt=2):
+        ancestors = page_ancestors(request, page)
+        if ancestors is None:
+            ancestors = page.get_ancestors().filter(depth__gt=2)
+        for ancestor in ancestors:
             trail.append({"title": ancestor.title, "url": ancestor.get_url(request)})
         current = current or page.title
     return {"trail": trail, "current": current, "is_home": page is not None and page.depth <= 2}

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The request's Site, and the routing of Wagtail's pages, from one cached serving state.
+    "core.serving.ServingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "registry.firm_access.FirmScopedAdminMiddleware",  # firms' users: no other firm's page in the explorer
