@@ -221,11 +221,16 @@ def public_paths() -> dict[str, str]:
 def query_counts(paths: dict[str, str]) -> dict[str, tuple[int, int]]:
     """name → (status, queries) for one anonymous request each, after one warm-up request (the
     per-process caches of the site root and the navigation are warm in a running server too)."""
+    return {name: (status, len(sql)) for name, (status, sql) in queries_of(paths).items()}
+
+
+def queries_of(paths: dict[str, str]) -> dict[str, tuple[int, list[str]]]:
+    """name → (status, the SQL of the second anonymous request; the first warms the caches)."""
     client = Client()
-    counts = {}
+    measured = {}
     for name, path in paths.items():
         client.get(path)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
-        counts[name] = (response.status_code, len(queries))
-    return counts
+        measured[name] = (response.status_code, [q["sql"] for q in queries.captured_queries])
+    return measured

@@ -25,9 +25,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from bench import city as citymod
 from bench import pages
@@ -55,14 +53,7 @@ def measure(paths: dict[str, str]) -> dict[str, tuple[int, list[str]]]:
     """bench.pages.query_counts keeping the SQL: name → (status, the queries of the second
     anonymous request; the first warms the per-process caches, as on a running site)."""
     cache.clear()
-    client = Client()
-    measured = {}
-    for name, path in paths.items():
-        client.get(path)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        measured[name] = (response.status_code, [q["sql"] for q in queries.captured_queries])
-    return measured
+    return pages.queries_of(paths)
 
 
 def grow_into_a_city() -> None:

@@ -174,7 +174,9 @@ def test_search_results_are_kept_per_query_and_a_new_page_retires_them():
 def test_the_home_page_names_ten_firms_of_each_list_and_links_to_the_rest():
     from django.template.loader import render_to_string
 
-    firms = [{"firm_name": f"第{i}号物业", "url": f"/firms/f{i}/", "reasons": ["连续两季黄牌"]} for i in range(12)]
+    firms = [
+        {"firm_name": f"第{i}号物业", "url": f"/firms/f{i}/", "reasons": ["连续两季黄牌"]} for i in range(12)
+    ]
     html = render_to_string(
         "ratings/includes/home_ratings.html",
         {
