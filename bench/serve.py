@@ -189,4 +189,6 @@ def portal_env(*, database_url: str, cache_seconds: int, fragment_seconds: int |
         "DATABASE_URL": database_url,
         "PORTAL_PAGE_CACHE_SECONDS": str(cache_seconds),
         "PORTAL_FRAGMENT_CACHE_SECONDS": str(600 if fragment_seconds is None else fragment_seconds),
+        # As production keeps them (portal/settings/production.py): one connection per worker.
+        "DB_CONN_MAX_AGE": "60",
     }

@@ -21,6 +21,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Each worker keeps its database connection for a minute (checked before reuse) unless the
+# environment says otherwise: a connection per request costs more than a page's queries.
+if "DB_CONN_MAX_AGE" not in os.environ:
+    for _database in DATABASES.values():  # noqa: F405
+        _database.update(CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

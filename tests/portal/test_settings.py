@@ -28,6 +28,7 @@ print(json.dumps({
     "CSRF_COOKIE_SECURE": settings.CSRF_COOKIE_SECURE,
     "ENGINE": db["ENGINE"], "NAME": str(db["NAME"]), "HOST": db.get("HOST"), "PORT": db.get("PORT"),
     "USER": db.get("USER"),
+    "CONN_MAX_AGE": db.get("CONN_MAX_AGE"), "CONN_HEALTH_CHECKS": db.get("CONN_HEALTH_CHECKS"),
     "CACHE": settings.CACHES["default"]["BACKEND"],
 }))
 """
@@ -88,3 +89,13 @@ def test_redis_url_gives_a_shared_cache():
     loaded = _settings(**PRODUCTION_ENV, REDIS_URL="redis://127.0.0.1:6379/1")
     assert loaded["CACHE"] == "django_redis.cache.RedisCache"
     assert _settings(**PRODUCTION_ENV)["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_production_keeps_database_connections_unless_told_otherwise():
+    url = "postgres://portal:secret@db.internal:5433/sunshine"
+    kept = _settings(**PRODUCTION_ENV, DATABASE_URL=url)
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
+    closed = _settings(**PRODUCTION_ENV, DATABASE_URL=url, DB_CONN_MAX_AGE="0")
+    assert (closed["CONN_MAX_AGE"], closed["CONN_HEALTH_CHECKS"]) == (0, False)
+    dev = _settings(DJANGO_SETTINGS_MODULE="portal.settings.dev", DATABASE_URL=url, DB_CONN_MAX_AGE="30")
+    assert (dev["CONN_MAX_AGE"], dev["CONN_HEALTH_CHECKS"]) == (30, True)
