@@ -38,7 +38,17 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
-EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/display/", "/django-admin/", "/media/", "/static/")
+# Never shared: the admin, private documents and their renditions, uploads and static files (served
+# apart), and the API (its answers depend on query fields no purge names).
+EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/documents/",
+    "/display/",
+    "/django-admin/",
+    "/media/",
+    "/static/",
+)
 LARGE_TYPE_COOKIE = "large_type"
 KEY_PREFIX = "pagecache"
 
@@ -93,14 +103,31 @@ def _stamp(values: dict, generation_keys: list[str]) -> str:
     return "|".join(str(values.get(key, "")) for key in generation_keys)
 
 
-def cacheable_request(request) -> bool:
+def anonymous_public_read(request) -> bool:
+    """A GET or HEAD of a public path by someone not logged in (no session, no credentials): what
+    every such reader is shown alike. The page cache, the fragments and the read replica
+    (core.replica) serve only these."""
     return (
-        _seconds() > 0
+        request is not None
         and request.method in ("GET", "HEAD")
         and not request.path.startswith(EXCLUDED_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
         and "preview" not in request.GET
+        and not getattr(request, "is_preview", False)
     )
+
+
+def _read(keys: list[str], path: str) -> tuple[dict, str]:
+    """The entries at `keys` and the stamp of `path`'s generations, in one round trip (MGET on
+    Redis). Read before rendering: a purge during the render leaves what is stored stale at once."""
+    generation_keys = _generation_keys(path)
+    values = _cache().get_many([*keys, *generation_keys])
+    return values, _stamp(values, generation_keys)
+
+
+def cacheable_request(request) -> bool:
+    return _seconds() > 0 and anonymous_public_read(request)
 
 
 def cacheable_response(response) -> bool:
@@ -124,13 +151,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not cacheable_request(request):
             return self.get_response(request)
-        cache = _cache()
         key = _page_key(request)
-        generation_keys = _generation_keys(request.path)
-        # One round trip (MGET on Redis): the entry and the generations of its path and prefixes.
-        values = cache.get_many([key, *generation_keys])
-        # Read before rendering: a purge during the render leaves the stored entry stale at once.
-        stamp = _stamp(values, generation_keys)
+        values, stamp = _read([key], request.path)
         entry = values.get(key)
         if entry is not None and entry[0] == stamp:
             return self._from_entry(request, entry)
@@ -141,7 +163,7 @@ class PageCacheMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
-            cache.set(key, (stamp, response.status_code, headers, response.content), _seconds())
+            _cache().set(key, (stamp, response.status_code, headers, response.content), _seconds())
         return response
 
     @staticmethod
@@ -190,15 +212,7 @@ class Fragment:
 
 def fragments_apply(request) -> bool:
     """Only for what every anonymous reader of a public path is shown alike."""
-    return (
-        _fragment_seconds() > 0
-        and request is not None
-        and request.method in ("GET", "HEAD")
-        and not request.path.startswith(EXCLUDED_PREFIXES)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "preview" not in request.GET
-        and not getattr(request, "is_preview", False)
-    )
+    return _fragment_seconds() > 0 and anonymous_public_read(request)
 
 
 def _fragment_key(parts: list[str]) -> str:
@@ -215,9 +229,7 @@ def fragments(request, names: Iterable[str], *, with_query: bool = False) -> dic
     query = request.META.get("QUERY_STRING", "") if with_query else ""
     base = [request.get_host(), request.path, query]
     keys = {name: _fragment_key([*base, name]) for name in names}
-    generation_keys = _generation_keys(request.path)
-    values = _cache().get_many([*keys.values(), *generation_keys])
-    stamp = _stamp(values, generation_keys)
+    values, stamp = _read(list(keys.values()), request.path)
     found = {}
     for name, key in keys.items():
         entry = values.get(key)

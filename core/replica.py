@@ -12,29 +12,21 @@ from __future__ import annotations
 
 import contextvars
 
-from django.conf import settings
+from core.pagecache import anonymous_public_read
 
 REPLICA = "replica"
 _public_read: contextvars.ContextVar[bool] = contextvars.ContextVar("sunshine_public_read", default=False)
-PRIVATE_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/display/", "/api/")
-
-
-def public_read(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith(PRIVATE_PREFIXES)
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-    )
 
 
 class PublicReadsMiddleware:
-    """Marks the requests whose reads may go to the replica (ReplicaRouter)."""
+    """Marks the requests whose reads may go to the replica (ReplicaRouter): those the page cache
+    may share too (core.pagecache.anonymous_public_read)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _public_read.set(public_read(request))
+        token = _public_read.set(anonymous_public_read(request))
         try:
             return self.get_response(request)
         finally:

@@ -8,21 +8,25 @@ import sys
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from core import replica
+from core import pagecache, replica
 
 ROUTER = replica.ReplicaRouter()
 
 
 def test_only_anonymous_reads_of_public_paths_may_go_to_the_replica(settings):
     factory = RequestFactory()
-    assert replica.public_read(factory.get("/estates/x/"))
-    assert replica.public_read(factory.head("/ratings/2025-q4/"))
-    assert not replica.public_read(factory.post("/estates/x/"))
-    assert not replica.public_read(factory.get("/admin/"))
-    assert not replica.public_read(factory.get("/documents/1/a.pdf"))
+    public_read = pagecache.anonymous_public_read
+    assert public_read(factory.get("/estates/x/"))
+    assert public_read(factory.head("/ratings/2025-q4/"))
+    assert not public_read(factory.post("/estates/x/"))
+    assert not public_read(factory.get("/admin/"))
+    assert not public_read(factory.get("/documents/1/a.pdf"))
+    assert not public_read(factory.get("/api/v2/pages/"))
+    assert not public_read(factory.get("/estates/x/", HTTP_AUTHORIZATION="Basic YTpi"))
+    assert not public_read(factory.get("/estates/x/?preview=1"))
     signed_in = factory.get("/estates/x/")
     signed_in.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
-    assert not replica.public_read(signed_in)
+    assert not public_read(signed_in)
 
 
 def test_the_router_reads_from_the_replica_only_inside_a_public_request():

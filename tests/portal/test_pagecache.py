@@ -67,6 +67,16 @@ def test_logged_in_users_and_responses_that_set_cookies_are_never_cached():
     assert state(Client(), path) == "miss"
 
 
+def test_the_api_and_requests_with_credentials_are_never_cached():
+    data = street_scores(1)
+    path = estate_path(data["estates"][0])
+    client = Client()
+    for _ in range(2):
+        assert "X-Page-Cache" not in client.get("/api/v2/pages/", {"type": "registry.EstatePage"})
+        assert "X-Page-Cache" not in client.get(path, HTTP_AUTHORIZATION="Basic YTpi")
+    assert state(client, path) == "miss"
+
+
 def test_a_release_retires_the_pages_it_changes_and_no_other(django_capture_on_commit_callbacks):
     data = street_scores(3)
     outsider = EstateFactory(code="ZZ0001", name="局外小区")
