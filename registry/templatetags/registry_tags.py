@@ -6,18 +6,33 @@ from core import pagecache
 register = template.Library()
 
 
+def _fragment_name(section, slot: str, template_name: str) -> str:
+    return f"section:{section.name}:{slot}:{template_name}"
+
+
+def _kept_sections(context) -> dict:
+    """The fragments of every slot of this page's sections, read in one round trip when the first
+    slot renders (the page's other slots then read nothing more)."""
+    request, sections = context.get("request"), context.get("sections", {})
+    read = getattr(request, "_sunshine_section_fragments", None)
+    if read is None or read[0] is not sections:
+        names = [_fragment_name(s, slot, name) for slot, entries in sections.items() for name, s in entries]
+        read = (sections, pagecache.fragments(request, names))
+        if request is not None:
+            request._sunshine_section_fragments = read
+    return read[1]
+
+
 @register.simple_tag(takes_context=True)
 def page_sections(context, slot: str):
     """Render the sections the domain apps registered for this slot of the page (registry.sections).
     For anonymous readers each section's HTML is kept in the fragment cache under the page's
     generation tokens, so a change that retires the page retires it too; a hit reads no data."""
     entries = context.get("sections", {}).get(slot, [])
-    kept = pagecache.fragments(
-        context.get("request"), [f"section:{s.name}:{slot}:{name}" for name, s in entries]
-    )
+    kept = _kept_sections(context) if entries else {}
     parts = []
     for name, section in entries:
-        fragment = kept.get(f"section:{section.name}:{slot}:{name}")
+        fragment = kept.get(_fragment_name(section, slot, name))
         if fragment is not None and fragment.hit:
             parts.append(fragment.html)
             continue

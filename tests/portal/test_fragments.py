@@ -103,6 +103,20 @@ def test_the_estate_page_sections_are_kept_and_a_release_retires_them(django_cap
     assert read(client, outside)[1] == outside_queries  # not in the release: still kept
 
 
+def test_the_estate_and_firm_pages_read_all_their_sections_in_one_cache_round_trip(monkeypatch):
+    data = street_scores(2)
+    reads = []
+    real = pagecache._read
+    monkeypatch.setattr(pagecache, "_read", lambda keys, path: reads.append(len(keys)) or real(keys, path))
+    firm_path = pagecache.public_path(data["firms"][0].page.url_path)
+    for path in (estate_path(data["estates"][0]), firm_path):
+        for _ in range(2):  # the miss that stores them, then the hit
+            reads.clear()
+            read(Client(), path)
+            assert len(reads) == 1, path  # every slot's sections (estate: plate and main) at once
+            assert reads[0] >= 2, path
+
+
 def test_the_quarter_table_is_kept_per_query_string_and_a_correction_retires_it(
     django_capture_on_commit_callbacks,
 ):
