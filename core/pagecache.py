@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -55,6 +55,13 @@ KEY_PREFIX = "pagecache"
 
 def _seconds() -> int:
     return int(getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 0))
+
+
+def _release() -> str:
+    """The code release the app servers run (PORTAL_RELEASE): pages and fragments kept by another
+    release are never served, since their HTML names that release's static files and their heads
+    its context. The generation tokens are shared by every release."""
+    return str(getattr(settings, "PORTAL_RELEASE", ""))
 
 
 def _cache():
@@ -89,6 +96,7 @@ def _page_key(request) -> str:
     rendered under is stored inside it (see PageCacheMiddleware)."""
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     parts = [
+        _release(),
         request.get_host(),
         request.path,
         request.META.get("QUERY_STRING", ""),
@@ -216,7 +224,8 @@ def fragments_apply(request) -> bool:
 
 
 def _fragment_key(parts: list[str]) -> str:
-    return f"{KEY_PREFIX}:fragment:{hashlib.sha256(chr(10).join(parts).encode()).hexdigest()}"
+    digest = hashlib.sha256("\n".join([_release(), *parts]).encode()).hexdigest()
+    return f"{KEY_PREFIX}:fragment:{digest}"
 
 
 def fragments(request, names: Iterable[str], *, with_query: bool = False) -> dict[str, Fragment]:
@@ -242,6 +251,32 @@ def fragments(request, names: Iterable[str], *, with_query: bool = False) -> dic
 
 def fragment(request, name: str, *, with_query: bool = False) -> Fragment | None:
     return fragments(request, [name], with_query=with_query).get(name)
+
+
+def with_fragment(
+    request,
+    name: str,
+    build: Callable[[], dict | None],
+    *,
+    head: Iterable[str] | Callable[[dict], dict] = (),
+    with_query: bool = False,
+) -> dict | None:
+    """The context of a page whose costly part is one fragment (`{% cachedfragment %}` in its
+    template, which reads `page_fragment`).
+
+    On a hit nothing is read: the context is what the page around the fragment needs (`head`, kept
+    with it) and the fragment. On a miss it is `build()` (None passes through, for the caller's
+    404), with the fragment to store once rendered and, kept with it, `head` — the named keys of
+    the context, or what a function of the context returns (plain values: it is pickled)."""
+    kept = fragment(request, name, with_query=with_query)
+    if kept is not None and kept.hit:
+        return {**kept.head, "page_fragment": kept}
+    context = build()
+    if context is None or kept is None:
+        return context
+    kept.head = head(context) if callable(head) else {key: context.get(key) for key in head}
+    context["page_fragment"] = kept
+    return context
 
 
 def purge(*, exact: Iterable[str] = (), trees: Iterable[str] = ()) -> None:

@@ -3,6 +3,7 @@ one firm's record. Every function runs a fixed number of queries, whatever the d
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 import django_filters
 
@@ -143,6 +144,23 @@ def estate_detail(*, estate_id: int) -> dict:
     }
 
 
+def estate_head(estate) -> SimpleNamespace:
+    """What the estate page's head (title, description, share card, feed link) shows of the estate,
+    as plain values: kept with the page's fragment when its record comes from the fragment cache."""
+    return SimpleNamespace(
+        name=estate.name,
+        households=estate.households,
+        street=SimpleNamespace(name=estate.street.name),
+        community=SimpleNamespace(name=estate.community.name),
+        group=SimpleNamespace(name=estate.group.name),
+    )
+
+
+def firm_head(firm) -> SimpleNamespace:
+    """As `estate_head`, for the firm page."""
+    return SimpleNamespace(name=firm.name, credit_code=firm.credit_code)
+
+
 def firm_directory(*, index_page, query: str = ""):
     pages = _page_model("FirmPage").objects.live().child_of(index_page).select_related("firm")
     if query:
@@ -173,6 +191,7 @@ def firm_detail(*, firm_id: int) -> dict:
     )
     return {
         "firm": firm,
+        "current_count": len(current),
         "current_contracts": current,
         "past_contracts": past,
         "sections": sections_for(FIRM, firm),

@@ -12,13 +12,13 @@ from search import selectors
 def search(request):
     # The results of a query are kept as HTML under /search/'s purges (every publication retires
     # them: core.pagecache fragments), so a repeated query searches the index once.
-    fragment = pagecache.fragment(request, "search", with_query=True)
-    if fragment is not None and fragment.hit:
-        return render(request, "search/search.html", {**fragment.head, "page_fragment": fragment})
-    context = selectors.site_search(request.GET.get("q", ""))
-    if fragment is not None:
-        fragment.head = {"query": context["query"]}
-        context["page_fragment"] = fragment
+    context = pagecache.with_fragment(
+        request,
+        "search",
+        lambda: selectors.site_search(request.GET.get("q", "")),
+        head=("query",),
+        with_query=True,
+    )
     return render(request, "search/search.html", context)
 
 

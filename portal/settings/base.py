@@ -193,6 +193,9 @@ else:
 # Full-page cache of the public site for anonymous readers (core/pagecache.py): every publication
 # purges exactly the pages it changes; this is only the longest a page is kept (0 turns it off).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+# The code release (a deploy sets it, e.g. to the commit): a new release never serves the pages and
+# fragments an older one kept, which name its static files and hold its templates' context.
+PORTAL_RELEASE = os.environ.get("PORTAL_RELEASE", "")
 # The costly parts of a page rendered afresh (a section of the estate page, the quarter table, a
 # page of the directory) are kept as HTML under the same purges (core/pagecache.py, fragments).
 PORTAL_FRAGMENT_CACHE_SECONDS = int(

@@ -35,10 +35,10 @@ def _firm(context, page):
     firm = context.get("firm")
     if firm is None:
         return None
-    contracts = context.get("current_contracts")
-    if contracts is None:
+    count = context.get("current_count")
+    if count is None:
         return f"{firm.name}（统一社会信用代码 {firm.credit_code}）：在管小区、各季度评级与红黑榜记录。"
-    return f"{firm.name}（统一社会信用代码 {firm.credit_code}）：在管小区 {len(contracts)} 个。"
+    return f"{firm.name}（统一社会信用代码 {firm.credit_code}）：在管小区 {count} 个。"
 
 
 def _quarter(context, page):

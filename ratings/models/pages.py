@@ -109,27 +109,28 @@ class QuarterPage(RoutablePageMixin, Page):
         """The plate of release k: kept printable, and saying plainly what superseded it."""
         return self.plate(request, estate_slug, version=int(version))
 
-    # What the page around the table needs when the table comes from the fragment cache.
-    FRAGMENT_HEAD = ("quarter_label", "is_latest", "preview")
-
     def _release_response(self, request, *, version):
         # The table with its filters, lists and appeals is kept as HTML under this page's purges
         # (core.pagecache fragments): a reader of a kept page of it reads no release row.
-        fragment = pagecache.fragment(request, "quarter", with_query=True)
-        if fragment is not None and fragment.hit:
-            context = {**fragment.head, "page_fragment": fragment}
-        else:
-            context = selectors.quarter_release_context(
+        context = pagecache.with_fragment(
+            request,
+            "quarter",
+            lambda: selectors.quarter_release_context(
                 quarter=self.quarter, version=version, params=request.GET, url_path=self.url_path
-            )
-            if context is None:
-                raise Http404("该季度尚未发布")
-            if fragment is not None:
-                fragment.head = {key: context.get(key) for key in self.FRAGMENT_HEAD}
-                fragment.head["release"] = {"version": context["release"]["version"]}
-                context["page_fragment"] = fragment
+            ),
+            head=self._fragment_head,
+            with_query=True,
+        )
+        if context is None:
+            raise Http404("该季度尚未发布")
         context.update(self.get_context(request))
         return TemplateResponse(request, self.template, context)
+
+    @staticmethod
+    def _fragment_head(context: dict) -> dict:
+        """What the page around the table needs when the table comes from the fragment cache."""
+        head = {key: context.get(key) for key in ("quarter_label", "is_latest", "preview")}
+        return {**head, "release": {"version": context["release"]["version"]}}
 
     # --- preview for the committee: the provisional computation --------------------------------
 

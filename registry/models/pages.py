@@ -40,19 +40,20 @@ class EstateIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         # The filters and this page of estates with their plates, kept as HTML under the
         # directory's purges (core.pagecache fragments): a kept page reads no estate.
-        fragment = pagecache.fragment(request, "directory", with_query=True)
-        context["page_fragment"] = fragment
-        if fragment is not None and fragment.hit:
-            return context
-        filterset = selectors.estate_directory_filter(data=request.GET, index_page=self)
-        page_obj = _paginate(request, filterset.qs)
         context.update(
-            filterset=filterset,
-            page_obj=page_obj,
-            estates=selectors.estate_rows(page_obj.object_list),
-            query_string=_query_string_without_page(request),
+            pagecache.with_fragment(request, "directory", lambda: self._directory(request), with_query=True)
         )
         return context
+
+    def _directory(self, request) -> dict:
+        filterset = selectors.estate_directory_filter(data=request.GET, index_page=self)
+        page_obj = _paginate(request, filterset.qs)
+        return {
+            "filterset": filterset,
+            "page_obj": page_obj,
+            "estates": selectors.estate_rows(page_obj.object_list),
+            "query_string": _query_string_without_page(request),
+        }
 
 
 class EstatePage(ChineseSearchable, Page):
@@ -73,7 +74,16 @@ class EstatePage(ChineseSearchable, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.estate_detail(estate_id=self.estate_id))
+        # The record below the breadcrumbs is kept as HTML under this page's purges (core.pagecache
+        # fragments): a reader of a kept record reads only the page itself.
+        context.update(
+            pagecache.with_fragment(
+                request,
+                "estate",
+                lambda: selectors.estate_detail(estate_id=self.estate_id),
+                head=lambda context: {"estate": selectors.estate_head(context["estate"])},
+            )
+        )
         return context
 
     def search_texts(self) -> list[str]:
@@ -129,7 +139,18 @@ class FirmPage(ChineseSearchable, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.firm_detail(firm_id=self.firm_id))
+        # As the estate page: the record is kept as HTML under this page's purges.
+        context.update(
+            pagecache.with_fragment(
+                request,
+                "firm",
+                lambda: selectors.firm_detail(firm_id=self.firm_id),
+                head=lambda context: {
+                    "firm": selectors.firm_head(context["firm"]),
+                    "current_count": context["current_count"],
+                },
+            )
+        )
         return context
 
     def search_texts(self) -> list[str]:

@@ -29,7 +29,10 @@ def page_sections(context, slot: str):
     For anonymous readers each section's HTML is kept in the fragment cache under the page's
     generation tokens, so a change that retires the page retires it too; a hit reads no data."""
     entries = context.get("sections", {}).get(slot, [])
-    kept = _kept_sections(context) if entries else {}
+    # Inside a fragment of the page (`{% cachedfragment %}`, the estate and firm records) the
+    # sections are kept with it: fragments of their own would only be read and stored twice.
+    inside_fragment = context.get("page_fragment") is not None
+    kept = _kept_sections(context) if entries and not inside_fragment else {}
     parts = []
     for name, section in entries:
         fragment = kept.get(_fragment_name(section, slot, name))

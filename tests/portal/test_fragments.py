@@ -72,6 +72,18 @@ def test_a_fragment_is_kept_under_its_path_generations():
     assert not pagecache.fragment(request, "part").hit
 
 
+def test_a_new_release_of_the_code_never_reads_what_another_release_kept(settings):
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    request = RequestFactory().get("/estates/x/")
+    pagecache.fragment(request, "part").store("<p>old</p>", {"title": "old"})
+    assert pagecache.fragment(request, "part").hit
+    assert pagecache._page_key(request) == pagecache._page_key(RequestFactory().get("/estates/x/"))
+    old_page_key = pagecache._page_key(request)
+    settings.PORTAL_RELEASE = "next"
+    assert not pagecache.fragment(request, "part").hit
+    assert pagecache._page_key(request) != old_page_key
+
+
 def test_a_fragment_rendered_while_its_page_is_purged_is_stale_at_once():
     request = RequestFactory().get("/estates/x/")
     fragment = pagecache.fragment(request, "part")  # generations read before the data
@@ -103,18 +115,40 @@ def test_the_estate_page_sections_are_kept_and_a_release_retires_them(django_cap
     assert read(client, outside)[1] == outside_queries  # not in the release: still kept
 
 
-def test_the_estate_and_firm_pages_read_all_their_sections_in_one_cache_round_trip(monkeypatch):
+def test_a_kept_estate_or_firm_record_reads_one_fragment_and_only_the_page(monkeypatch):
     data = street_scores(2)
     reads = []
     real = pagecache._read
     monkeypatch.setattr(pagecache, "_read", lambda keys, path: reads.append(len(keys)) or real(keys, path))
     firm_path = pagecache.public_path(data["firms"][0].page.url_path)
     for path in (estate_path(data["estates"][0]), firm_path):
-        for _ in range(2):  # the miss that stores them, then the hit
-            reads.clear()
-            read(Client(), path)
-            assert len(reads) == 1, path  # every slot's sections (estate: plate and main) at once
-            assert reads[0] >= 2, path
+        reads.clear()
+        first, first_queries = read(Client(), path)
+        assert reads == [1], path  # the record; its sections are kept inside it, not apart
+        reads.clear()
+        again, again_queries = read(Client(), path)
+        assert (again, reads) == (first, [1]), path
+        assert again_queries <= 2 < first_queries, path  # the routing to the page, nothing else
+
+
+def test_the_sections_of_every_slot_are_read_in_one_round_trip(monkeypatch):
+    from django.template import Context, Template
+
+    from registry.sections import ESTATE, sections_for
+
+    estate = street_scores(1)["estates"][0]
+    reads = []
+    real = pagecache._read
+    monkeypatch.setattr(pagecache, "_read", lambda keys, path: reads.append(len(keys)) or real(keys, path))
+    template = Template('{% load registry_tags %}{% page_sections "plate" %}{% page_sections "main" %}')
+    request = RequestFactory().get(estate_path(estate))
+    sections = sections_for(ESTATE, estate)
+    assert {"plate", "main"} <= set(sections)
+    first = template.render(Context({"request": request, "sections": sections}))
+    assert len(reads) == 1 and reads[0] == sum(len(entries) for entries in sections.values())
+    reads.clear()
+    again = template.render(Context({"request": RequestFactory().get(request.path), "sections": sections}))
+    assert (again, len(reads)) == (first, 1)
 
 
 def test_the_quarter_table_is_kept_per_query_string_and_a_correction_retires_it(
