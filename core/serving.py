@@ -36,9 +36,10 @@ from django.http import Http404
 from django.http.request import split_domain_port
 
 from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models.sites import SiteRootPath
 
 GENERATION_KEY = "portal:serving:generation"
-STATE_KEY = "portal:serving:state"
+STATE_KEY = "portal:serving:state:2"  # the number changes with the state's shape
 STATE_SECONDS = 24 * 60 * 60  # a bound only: every change replaces the generation
 
 SITE_FIELDS = ("id", "hostname", "port", "site_name", "root_page_id", "is_default_site")
@@ -53,13 +54,43 @@ def _in_own_transaction() -> bool:
 
 def _read_state() -> dict:
     sites = list(Site.objects.order_by("pk").values_list(*SITE_FIELDS))
-    roots = {
-        pk: (path, url_path, content_type_id)
-        for pk, path, url_path, content_type_id in Page.objects.filter(
-            pk__in=[row[4] for row in sites]
-        ).values_list("pk", "path", "url_path", "content_type_id")
+    rows = list(
+        Page.objects.filter(pk__in=[row[4] for row in sites]).values_list(
+            "pk", "path", "url_path", "content_type_id", "locale__language_code"
+        )
+    )
+    roots = {pk: (path, url_path, content_type_id) for pk, path, url_path, content_type_id, _ in rows}
+    languages = {row[0]: row[4] for row in rows}
+    return {
+        "sites": sites,
+        "roots": roots,
+        "root_paths": _site_root_paths(sites, roots, languages),
+        "restricted": PageViewRestriction.objects.exists(),
     }
-    return {"sites": sites, "roots": roots, "restricted": PageViewRestriction.objects.exists()}
+
+
+def _site_root_paths(sites, roots, languages) -> list[SiteRootPath] | None:
+    """`Site.get_site_root_paths()` as Wagtail computes it (wagtail/models/sites.py), from the rows
+    the state holds: most specific root first. None with i18n, where Wagtail lists translations."""
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return None
+    rows = []
+    for row in sites:
+        root = roots.get(row[4])
+        if root is None:
+            continue
+        site = Site.from_db(Site.objects.db, list(SITE_FIELDS), list(row))
+        rows.append(
+            (
+                root[1],
+                site.is_default_site,
+                site.hostname,
+                SiteRootPath(site.id, root[1], site.root_url, languages.get(row[4])),
+            )
+        )
+    rows.sort(key=lambda r: r[2])  # hostname, ascending …
+    rows.sort(key=lambda r: (r[0], r[1]), reverse=True)  # … within url path and default site, descending
+    return [r[3] for r in rows]
 
 
 def new_generation() -> None:
@@ -163,6 +194,8 @@ def route(request, path: str, current: dict) -> None:
         route_page = page.route
     if not current["restricted"]:
         page.get_view_restrictions = _no_view_restrictions
+    if current.get("root_paths") is not None:
+        page._wagtail_cached_site_root_paths = current["root_paths"]  # `{{ page.url }}` alike
     _remember_ancestors(request, page, rows)
     try:
         request._wagtail_route_for_request = route_page(request, remaining)
@@ -198,6 +231,10 @@ class ServingMiddleware:
         current = state()
         request._portal_serving_state = current
         request._wagtail_site = find_site(request, current)
+        if current.get("root_paths") is not None:
+            # Where Wagtail's URL building keeps the site root paths for this request
+            # (`Page._get_site_root_paths(cache_object)`): no cache read per page URL.
+            request._wagtail_cached_site_root_paths = current["root_paths"]
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -1,5 +1,3 @@
-from django.utils.functional import SimpleLazyObject
-
 from portal import selectors
 
 LARGE_TYPE_COOKIE = "large_type"
@@ -22,10 +20,16 @@ FOOTER_PAGES = [
 
 
 def site_shell(request):
-    """Large-type mode (a cookie, so it works without JavaScript) and the navigation."""
+    """Large-type mode (a cookie, so it works without JavaScript), the navigation and the site's
+    settings (one cache round trip: portal.selectors.shell_values)."""
+    live_paths, portal_settings = selectors.shell_values(request)
     return {
         "large_type": request.COOKIES.get(LARGE_TYPE_COOKIE) == "1",
-        "nav_sections": selectors.nav_sections(NAV_SECTIONS, current_path=request.path),
-        "footer_links": selectors.nav_sections(FOOTER_PAGES, current_path=request.path),
-        "portal_settings": SimpleLazyObject(lambda: selectors.portal_settings_for(request)),
+        "nav_sections": selectors.nav_sections(
+            NAV_SECTIONS, current_path=request.path, live_paths=live_paths
+        ),
+        "footer_links": selectors.nav_sections(
+            FOOTER_PAGES, current_path=request.path, live_paths=live_paths
+        ),
+        "portal_settings": portal_settings,
     }

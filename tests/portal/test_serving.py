@@ -27,3 +27,23 @@ def test_a_site_change_applies_at_once(client):
     site = Site.objects.get()
     site.save()  # a save replaces the generation
     assert client.get("/estates/").status_code == 404
+
+
+def test_the_site_root_paths_are_wagtails_own_and_follow_a_change(client):
+    from django.core.cache import cache
+
+    from core import serving
+
+    street_scores(1)
+    home = Site.objects.get().root_page
+    second = Site.objects.create(hostname="second.example", port=80, root_page=home, is_default_site=False)
+    cache.clear()
+    assert serving.state()["root_paths"] == Site.get_site_root_paths()
+    # A page's URLs on the page served come from the state: not one cache read or query per URL.
+    response = client.get("/estates/")
+    assert response.status_code == 200
+    assert response.wsgi_request._wagtail_cached_site_root_paths == Site.get_site_root_paths()
+    second.hostname = "renamed.example"
+    second.save()
+    assert any(path.root_url == "http://renamed.example" for path in serving.state()["root_paths"])
+    assert serving.state()["root_paths"] == Site.get_site_root_paths()
