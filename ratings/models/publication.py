@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from core.bulk import BulkJSONField
 from ratings.models.scores import MonthlyScore
 from registry.models import Estate, Firm
 
@@ -93,7 +94,7 @@ class ReleaseRow(AppendOnlyModel):
     position = models.PositiveIntegerField(
         help_text="order in data.json: by overall rank, pending last, then code"
     )
-    row = models.JSONField()
+    row = BulkJSONField()
 
     class Meta:
         ordering = ["release", "position"]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.bulk import BulkJSONField
 from ratings import engine
 from ratings.models.scheme import Scheme, validate_quarter
 from registry.models import Estate, Firm
@@ -21,7 +22,7 @@ class MonthlyScore(models.Model):
         Estate, verbose_name="小区", on_delete=models.PROTECT, related_name="monthly_scores"
     )
     month = models.CharField("月份", max_length=7, validators=[validate_month], db_index=True)
-    scores = models.JSONField("各项得分", default=dict)
+    scores = BulkJSONField("各项得分", default=dict)
     veto = models.BooleanField("一票否决", default=False)
     veto_reason = models.CharField("否决原因", max_length=300, blank=True)
     firm = models.ForeignKey(
@@ -120,7 +121,7 @@ class QuarterGrade(models.Model):
     vetoed = models.BooleanField("一票否决", default=False)
     rank_in_group = models.PositiveIntegerField("组内排名", null=True)
     rank_overall = models.PositiveIntegerField("总排名", null=True)
-    row = models.JSONField("数据行")
+    row = BulkJSONField("数据行")
 
     class Meta:
         ordering = ["quarter", "rank_overall", "estate__code"]
