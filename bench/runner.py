@@ -164,7 +164,7 @@ def run(options: Options, out: TextIO = sys.stdout) -> list[Step]:
         # Profiles run after the table's timings, each rolled back: the first import's profile
         # therefore sees an existing month (the timed run wrote it).
         for name, func in profiled:
-            _profile(name, func, out)
+            _profile(name, func, options, out)
 
     if options.pages:
         steps += public_city(options, quarter, out)

@@ -171,3 +171,14 @@ def test_the_load_client_counts_answers_and_failures():
         assert failing.requests == 0 and failing.errors > 0
     finally:
         server.shutdown()
+
+
+def test_profiles_are_saved_and_leave_the_data_as_the_timed_run_left_it(db, tmp_path):
+    out = io.StringIO()
+    options = Options(estates=12, firms=3, months=3, seed=3, pages=False, profile_dir=tmp_path / "prof")
+    run(options, out)
+    grades = QuarterGrade.objects.count()
+    assert grades == 12
+    profiles = sorted(p.name for p in (tmp_path / "prof").iterdir())
+    assert len(profiles) == 5 and all(name.endswith(".prof") for name in profiles)  # compute, 4 imports
+    assert "--- profile of compute_quarter" in out.getvalue()
