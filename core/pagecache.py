@@ -355,10 +355,7 @@ def connect() -> None:
     page_published.connect(on_page_changed, dispatch_uid="pagecache-page-published")
     page_unpublished.connect(on_page_changed, dispatch_uid="pagecache-page-unpublished")
     post_page_move.connect(on_page_changed, dispatch_uid="pagecache-page-moved")
-    post_delete.connect(
-        lambda sender, instance, **kw: (
-            on_page_changed(sender, instance) if isinstance(instance, Page) else None
-        ),
-        dispatch_uid="pagecache-page-deleted",
-        weak=False,
-    )
+    # Sent for the Page row of every page deleted (a specific page's delete includes its Page
+    # row): connected to Page only, so other models' deletes keep Django's fast path (a receiver
+    # for every model makes `QuerySet.delete()` load each row before deleting it).
+    post_delete.connect(on_page_changed, sender=Page, dispatch_uid="pagecache-page-deleted")

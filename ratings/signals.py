@@ -82,7 +82,8 @@ def _purge_release(release):
 
 def connect() -> None:
     post_save.connect(purge_release_pages, sender=Release, dispatch_uid="ratings-release-purges-pages")
-    pre_delete.connect(refuse_protected_page_delete, dispatch_uid="ratings-protect-page-delete")
+    # Page only (every page's delete includes its Page row): other models keep the fast delete.
+    pre_delete.connect(refuse_protected_page_delete, sender=Page, dispatch_uid="ratings-protect-page-delete")
     pre_save.connect(refuse_protected_page_unpublish, dispatch_uid="ratings-protect-page-unpublish")
     pre_save.connect(refuse_quarter_decision_elsewhere, dispatch_uid="ratings-quarter-decided-in-review")
     task_submitted.connect(on_task_submitted, dispatch_uid="ratings-freeze-on-submit")
