@@ -89,4 +89,4 @@ format: install
 	$(BIN)/djhtml templates
 
 clean:
-	rm -rf $(VENV) db.sqlite3 collected-static .pytest_cache .lighthouse
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm collected-static .pytest_cache .lighthouse

@@ -118,8 +118,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite has one writer at a time. IMMEDIATE takes the write lock when a transaction starts, so
     # concurrent imports queue up (up to the timeout, in seconds) instead of failing with "database
     # is locked" when a reader tries to become a writer; what still times out is refused cleanly.
+    # Write-ahead logging: readers are not blocked while an import or a computation writes, and a
+    # commit appends to the log instead of copying every changed page to a rollback journal first
+    # (a city's compute_quarter, with its 22 MB document: 10.4 s → 8.4 s, measured by `make bench`).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30")), transaction_mode="IMMEDIATE"
+        timeout=int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30")),
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL;",
     )
 # An optional read replica of the PostgreSQL primary: anonymous readers' queries go there, all
 # else to the primary (core/replica.py; README, production layout).

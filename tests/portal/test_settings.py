@@ -99,3 +99,20 @@ def test_production_keeps_database_connections_unless_told_otherwise():
     assert (closed["CONN_MAX_AGE"], closed["CONN_HEALTH_CHECKS"]) == (0, False)
     dev = _settings(DJANGO_SETTINGS_MODULE="portal.settings.dev", DATABASE_URL=url, DB_CONN_MAX_AGE="30")
     assert (dev["CONN_MAX_AGE"], dev["CONN_HEALTH_CHECKS"]) == (30, True)
+
+
+def test_sqlite_writes_ahead_to_a_log(tmp_path):
+    script = (
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('PRAGMA journal_mode')\n"
+        "    print(cursor.fetchone()[0])\n"
+    )
+    database = tmp_path / "wal.sqlite3"
+    result = _run(
+        ["-c", "import django; django.setup()\n" + script],
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "wal"
