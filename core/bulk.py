@@ -47,3 +47,27 @@ class BulkJSONField(models.JSONField):
 
     def get_placeholder(self, value, compiler, connection):
         return "%s"
+
+
+def insert_rows(model, objs, *, batch_size: int = 1000) -> int:
+    """Insert new rows (unsaved instances whose primary keys the database assigns); returns the count.
+
+    On PostgreSQL through one `COPY … FROM STDIN`, several times faster than `bulk_create`'s
+    INSERTs for 10,000 rows with JSON (about 3 s → 0.5 s of a city's compute_quarter, measured by
+    `make bench`); elsewhere `bulk_create`. Like `bulk_create`: no signals, no `save()`; auto_now
+    fields are filled, the instances' primary keys are not set."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
+        return len(objs)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.db_returning)]
+    qn = connection.ops.quote_name
+    sql = "COPY {} ({}) FROM STDIN".format(qn(meta.db_table), ", ".join(qn(f.column) for f in fields))
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for obj in objs:
+            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    return len(objs)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
+from core.bulk import insert_rows
 from core.errors import ImportRefused
 from ratings import engine, opendata, selectors
 from ratings.models import QuarterComputation, QuarterGrade, Scheme
@@ -134,8 +135,9 @@ def _store(*, quarter: str, user, scheme, document: dict, inputs_digest: str) ->
         },
     )
     QuarterGrade.objects.filter(quarter=quarter).delete()
-    QuarterGrade.objects.bulk_create(
-        [
+    insert_rows(
+        QuarterGrade,
+        (
             QuarterGrade(
                 computation=computation,
                 quarter=quarter,
@@ -146,8 +148,7 @@ def _store(*, quarter: str, user, scheme, document: dict, inputs_digest: str) ->
                 **columns,
             )
             for row, columns in grade_rows(document)
-        ],
-        batch_size=1000,
+        ),
     )
     bands = {}
     for row in document["estates"]:

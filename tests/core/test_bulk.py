@@ -31,3 +31,36 @@ def test_json_documents_are_bulk_inserted_without_unnest_and_read_back_unchanged
     assert "UNNEST" not in inserts[0].upper()
     stored = dict(MonthlyScore.objects.values_list("estate_id", "scores"))
     assert [stored[estate.pk] for estate in estates] == documents
+
+
+def test_rows_deleted_by_the_thousand_keep_djangos_fast_delete():
+    """Delete receivers listen to pages only: a quarter's grades or a month's hotline figures are
+    deleted in one statement, not loaded row by row first."""
+    from django.db.models.deletion import Collector
+
+    from ratings.models import HotlineMonth, QuarterGrade
+
+    for model in (QuarterGrade, HotlineMonth):
+        assert Collector(using="default").can_fast_delete(model.objects.none()), model.__name__
+
+
+def test_insert_rows_writes_what_bulk_create_would():
+    from core.bulk import insert_rows
+
+    estates = [EstateFactory() for _ in range(3)]
+    now = timezone.now()
+    documents = [{"quote": 'say "你好"\t\n', "back\\slash": "a\\b"}, {"n": [1, None, "2"]}, {}]
+    rows = [
+        MonthlyScore(estate=estate, month="2025-02", scores=document, veto=i == 1, imported_at=now)
+        for i, (estate, document) in enumerate(zip(estates, documents, strict=True))
+    ]
+    assert insert_rows(MonthlyScore, rows) == 3
+    stored = {
+        row.estate_id: (row.scores, row.veto, row.veto_reason, row.imported_at)
+        for row in MonthlyScore.objects.filter(month="2025-02")
+    }
+    assert [stored[estate.pk] for estate in estates] == [
+        (documents[0], False, "", now),
+        (documents[1], True, "", now),
+        (documents[2], False, "", now),
+    ]
