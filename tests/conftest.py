@@ -23,6 +23,15 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def demo(db):
+    """The demo street (`load_demo`), copied back from the first load of this test process
+    (tests/demo_snapshot.py). Tests of `load_demo` itself call the command."""
+    from tests.demo_snapshot import demo_restored
+
+    demo_restored()
+
+
+@pytest.fixture
 def write_file(tmp_path):
     def write(name: str, data: bytes):
         path = tmp_path / name

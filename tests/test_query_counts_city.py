@@ -16,7 +16,6 @@ pictures and evidence.
 """
 
 import difflib
-import io
 import re
 from decimal import Decimal
 
@@ -24,7 +23,6 @@ import pytest
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
 from bench import city as citymod
@@ -149,8 +147,7 @@ def differing_queries(one: list[str], other: list[str]) -> str:
     return "\n".join(line[:500] for line in list(diff)[2:])
 
 
-def test_every_page_of_the_table_costs_the_same_queries_on_the_demo_and_on_a_city():
-    call_command("load_demo", stdout=io.StringIO())
+def test_every_page_of_the_table_costs_the_same_queries_on_the_demo_and_on_a_city(demo):
     demo_paths = pages.public_paths()
     demo = measure(demo_paths)
     demo_scale = scale()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from django.core.management import call_command
+from tests.demo_snapshot import demo_restored
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,8 +68,9 @@ def browser(_allow_orm_beside_playwright):
 @pytest.fixture
 def site_url(live_server, transactional_db) -> str:
     """The live server's address, with the demo data loaded. Each browser test gets a fresh copy:
-    pytest-django empties the database after every test that uses the live server."""
-    call_command("load_demo", verbosity=0)
+    pytest-django empties the database after every test that uses the live server, and the demo is
+    copied back from this process's first load (tests/demo_snapshot.py)."""
+    demo_restored()
     return live_server.url
 
 

@@ -17,11 +17,6 @@ from registry.models import Community, Estate, EstatePage, Firm, FirmPage, Group
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def counts():
     return {
         model.__name__: model.objects.count()

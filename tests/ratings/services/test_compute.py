@@ -78,11 +78,8 @@ def test_a_malformed_quarter_is_refused():
         call_command("compute_quarter", "2025-Q5", stdout=io.StringIO())
 
 
-def test_demo_quarter_grades_are_the_same_on_every_database(tmp_path):
+def test_demo_quarter_grades_are_the_same_on_every_database(demo):
     """The golden file was made on SQLite; CI runs this on PostgreSQL too (SPEC: same grades)."""
-    from portal.demo import demo_load
-
-    demo_load()
     doc = compute_json("2026Q3")
     golden_path = GOLDEN / "demo-2026Q3.json"
     if os.environ.get("UPDATE_GOLDEN"):  # regenerate on purpose after a deliberate rule change
