@@ -43,6 +43,7 @@ def test_the_site_root_paths_are_wagtails_own_and_follow_a_change(client):
     response = client.get("/estates/")
     assert response.status_code == 200
     assert response.wsgi_request._wagtail_cached_site_root_paths == Site.get_site_root_paths()
+    assert response.context["page"]._wagtail_cached_site_root_paths == Site.get_site_root_paths()
     second.hostname = "renamed.example"
     second.save()
     assert any(path.root_url == "http://renamed.example" for path in serving.state()["root_paths"])
