@@ -1,4 +1,4 @@
-"""Reads of the site shell: the navigation and the site settings, each cached (one query at most)."""
+"""Reads of the site shell: the navigation and the site settings, cached together (one round trip)."""
 
 from django.core.cache import cache
 
@@ -9,13 +9,9 @@ from portal.models import PortalSettings
 NAV_CACHE_KEY = "portal:nav-live-paths"
 
 
-def nav_sections(sections, *, current_path: str, live_paths: list[str] | None = None) -> list[dict]:
-    """The navigation entries whose section page is live, marking the one the reader is in.
-
-    One cached query: the set of live top-level section paths changes only when a page is published.
-    """
-    if live_paths is None:
-        live_paths = shell_values(None)[0]
+def nav_sections(sections, *, current_path: str, live_paths: list[str]) -> list[dict]:
+    """The navigation entries whose section page is live (`live_paths`, from `shell_values`),
+    marking the one the reader is in."""
     entries = []
     for path, label in sections:
         if path not in live_paths:
@@ -26,11 +22,6 @@ def nav_sections(sections, *, current_path: str, live_paths: list[str] | None = 
 
 
 SETTINGS_CACHE_KEY = "portal:settings:{site_id}"
-
-
-def portal_settings_for(request):
-    """The site's PortalSettings, cached: the footer and the demo notice are on every page."""
-    return shell_values(request)[1]
 
 
 def shell_values(request) -> tuple[list[str], PortalSettings | None]:
