@@ -10,19 +10,6 @@ def _fragment_name(section, slot: str, template_name: str) -> str:
     return f"section:{section.name}:{slot}:{template_name}"
 
 
-def _kept_sections(context) -> dict:
-    """The fragments of every slot of this page's sections, read in one round trip when the first
-    slot renders (the page's other slots then read nothing more)."""
-    request, sections = context.get("request"), context.get("sections", {})
-    read = getattr(request, "_sunshine_section_fragments", None)
-    if read is None or read[0] is not sections:
-        names = [_fragment_name(s, slot, name) for slot, entries in sections.items() for name, s in entries]
-        read = (sections, pagecache.fragments(request, names))
-        if request is not None:
-            request._sunshine_section_fragments = read
-    return read[1]
-
-
 @register.simple_tag(takes_context=True)
 def page_sections(context, slot: str):
     """Render the sections the domain apps registered for this slot of the page (registry.sections).
@@ -32,7 +19,8 @@ def page_sections(context, slot: str):
     # Inside a fragment of the page (`{% cachedfragment %}`, the estate and firm records) the
     # sections are kept with it: fragments of their own would only be read and stored twice.
     inside_fragment = context.get("page_fragment") is not None
-    kept = _kept_sections(context) if entries and not inside_fragment else {}
+    names = [] if inside_fragment else [_fragment_name(section, slot, name) for name, section in entries]
+    kept = pagecache.fragments(context.get("request"), names) if names else {}
     parts = []
     for name, section in entries:
         fragment = kept.get(_fragment_name(section, slot, name))
