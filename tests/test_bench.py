@@ -147,10 +147,13 @@ def test_the_load_client_counts_answers_and_failures():
 
     from bench import serve
 
+    answered = []
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):
+            answered.append(self.path)
             status = 200 if self.path.startswith("/ok") else 500
             body = "好".encode()
             self.send_response(status)
@@ -165,8 +168,10 @@ def test_the_load_client_counts_answers_and_failures():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        ok = serve.measure(base + "/ok?q=雅园", seconds=0.3, concurrency=2)
+        ok = serve.measure(base + "/ok?q=雅园", seconds=0.3, concurrency=2, warmup=0.3)
         assert ok.requests > 0 and ok.errors == 0 and ok.per_second > 0
+        # The warm-up's requests were answered but not counted.
+        assert len(answered) > ok.requests
         failing = serve.measure(base + "/fail", seconds=0.3, concurrency=2)
         assert failing.requests == 0 and failing.errors > 0
     finally:
@@ -182,3 +187,21 @@ def test_profiles_are_saved_and_leave_the_data_as_the_timed_run_left_it(db, tmp_
     profiles = sorted(p.name for p in (tmp_path / "prof").iterdir())
     assert len(profiles) == 5 and all(name.endswith(".prof") for name in profiles)  # compute, 4 imports
     assert "--- profile of compute_quarter" in out.getvalue()
+
+
+def test_the_welcome_page_is_the_median_of_its_runs_and_every_run_is_printed():
+    from bench.runner import median_rate, print_pages
+    from bench.serve import Rate
+
+    samples = [Rate(requests, 0, 1.0, [0.01]) for requests in (104, 258, 150, 200)]
+    assert median_rate(samples).per_second == 150
+    assert median_rate(samples[1:]).per_second == 200
+    out = io.StringIO()
+    rates = {
+        "welcome": median_rate(samples),
+        "welcome samples": samples,
+        "cached": {"estate": Rate(1500, 0, 1.0, [])},
+    }
+    print_pages({"estate": "/estates/e1/"}, rates, out)
+    assert "150.0 req/s, the median of 4 runs (104, 258, 150, 200;" in out.getvalue()
+    assert out.getvalue().splitlines()[-1].split()[-2:] == ["1500.0", "10.00"]
