@@ -144,21 +144,29 @@ def estate_detail(*, estate_id: int) -> dict:
     }
 
 
-def estate_head(estate) -> SimpleNamespace:
-    """What the estate page's head (title, description, share card, feed link) shows of the estate,
-    as plain values: kept with the page's fragment when its record comes from the fragment cache."""
-    return SimpleNamespace(
-        name=estate.name,
-        households=estate.households,
-        street=SimpleNamespace(name=estate.street.name),
-        community=SimpleNamespace(name=estate.community.name),
-        group=SimpleNamespace(name=estate.group.name),
-    )
+def estate_head(detail: dict) -> dict:
+    """What the estate page's head (title, description, share card, feed link) reads of its
+    `estate_detail`, as plain values: kept with the page's fragment, for when the record comes from
+    the fragment cache and the detail is not read at all."""
+    estate = detail["estate"]
+    return {
+        "estate": SimpleNamespace(
+            name=estate.name,
+            households=estate.households,
+            street=SimpleNamespace(name=estate.street.name),
+            community=SimpleNamespace(name=estate.community.name),
+            group=SimpleNamespace(name=estate.group.name),
+        )
+    }
 
 
-def firm_head(firm) -> SimpleNamespace:
-    """As `estate_head`, for the firm page."""
-    return SimpleNamespace(name=firm.name, credit_code=firm.credit_code)
+def firm_head(detail: dict) -> dict:
+    """As `estate_head`, of `firm_detail` for the firm page."""
+    firm = detail["firm"]
+    return {
+        "firm": SimpleNamespace(name=firm.name, credit_code=firm.credit_code),
+        "current_count": detail["current_count"],
+    }
 
 
 def firm_directory(*, index_page, query: str = ""):

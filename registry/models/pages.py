@@ -81,7 +81,7 @@ class EstatePage(ChineseSearchable, Page):
                 request,
                 "estate",
                 lambda: selectors.estate_detail(estate_id=self.estate_id),
-                head=lambda context: {"estate": selectors.estate_head(context["estate"])},
+                head=selectors.estate_head,
             )
         )
         return context
@@ -145,10 +145,7 @@ class FirmPage(ChineseSearchable, Page):
                 request,
                 "firm",
                 lambda: selectors.firm_detail(firm_id=self.firm_id),
-                head=lambda context: {
-                    "firm": selectors.firm_head(context["firm"]),
-                    "current_count": context["current_count"],
-                },
+                head=selectors.firm_head,
             )
         )
         return context
