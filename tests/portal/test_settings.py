@@ -101,6 +101,14 @@ def test_production_keeps_database_connections_unless_told_otherwise():
     assert (dev["CONN_MAX_AGE"], dev["CONN_HEALTH_CHECKS"]) == (30, True)
 
 
+def test_the_bench_servers_keep_their_connections_as_production_does():
+    from bench.serve import portal_env
+
+    url = "postgres://portal:secret@db.internal:5433/sunshine"
+    bench = _settings(**portal_env(database_url=url, cache_seconds=600))
+    assert (bench["CONN_MAX_AGE"], bench["CONN_HEALTH_CHECKS"]) == (60, True)
+
+
 def test_sqlite_writes_ahead_to_a_log(tmp_path):
     script = (
         "from django.db import connection\n"
