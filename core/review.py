@@ -4,6 +4,8 @@ editor's admin home), which pages wait for them. A fixed number of queries for a
 pages; no model of its own (Wagtail's WorkflowState and TaskState)."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.deprecation import MiddlewareMixin
 
 from wagtail.models import Page, TaskState, WorkflowState
 
@@ -68,3 +70,28 @@ def pages_in_review(page_model, *, related=()) -> list[dict]:
         for state in states
         if int(state.object_id) in by_id
     ]
+
+
+# Wagtail's views that carry a reviewer's decision on a page in a workflow: its own action view
+# (批准 / 退回 in the page's menu and on the dashboard) and the page editor when it saves with a
+# decision ("approve with changes").
+DECISION_VIEWS = {"wagtailadmin_pages:workflow_action", "wagtailadmin_pages:edit"}
+
+
+class ReviewDecisionLockMiddleware(MiddlewareMixin):
+    """One decision per page at a time. Wagtail checks that the page is still in review and then
+    acts, without a lock: two POSTs at the same moment (a double click, two editors) both pass the
+    check and both publish, as two versions. Here each decision runs in one transaction that first
+    locks the page's row (on SQLite the transaction itself takes the write lock), so the second
+    waits for the first and then finds the review finished (Wagtail's "not awaiting moderation")."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if request.method != "POST" or match is None or match.view_name not in DECISION_VIEWS:
+            return None
+        if match.url_name == "edit" and "action-workflow-action" not in request.POST:
+            return None
+        page_id = view_kwargs.get("page_id") or (view_args[0] if view_args else None)
+        with transaction.atomic():
+            Page.objects.select_for_update().filter(pk=page_id).values_list("pk", flat=True).first()
+            return view_func(request, *view_args, **view_kwargs)

@@ -92,3 +92,15 @@ def make_user(username, *groups, superuser=False):
     )
     user.groups.add(*groups)
     return user
+
+
+def post_at_once(url: str, user, data: dict, times: int = 2) -> list[int]:
+    """POST `data` to `url` as `user` from `times` clients released together: the status codes."""
+    from django.test import Client
+
+    def post():
+        client = Client()
+        client.force_login(user)
+        return client.post(url, data).status_code
+
+    return run_at_once(post, times)

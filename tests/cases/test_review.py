@@ -3,6 +3,8 @@ then, it is public) or sends it back with a comment that the firm reads in its e
 
 import pytest
 
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from wagtail.models import WorkflowState
@@ -11,6 +13,7 @@ from cases.models import CaseIndexPage, CasePage
 from cases.services import APPROVE, REJECT, case_review, case_submit
 from core.errors import ActionRefused
 from tests.cases.helpers import case_form_data, make_case
+from tests.helpers import post_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +86,22 @@ def test_only_editors_review_and_firms_never_publish(world, client):
     client.post(edit, data)
     page.refresh_from_db()
     assert not page.live
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
+)
+def test_two_concurrent_approvals_in_the_admin_publish_once(world):
+    """批准 posted twice at the same moment from Wagtail's review menu (core.review's lock)."""
+    from wagtail.models import PageLogEntry
+
+    page = draft_of(world, slug="handrails")
+    case_submit(page=page, user=world.user_a)
+    page.refresh_from_db()
+    task_state = page.current_workflow_state.current_task_state
+    url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk])
+    statuses = post_at_once(url, world.editor, {"comment": ""})
+    assert all(status < 500 for status in statuses), statuses
+    assert PageLogEntry.objects.filter(page=page, action="wagtail.publish").count() == 1
+    assert Client().get("/cases/handrails/").status_code == 200

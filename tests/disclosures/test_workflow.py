@@ -1,10 +1,15 @@
 """Review (SPEC §5): the firm submits, an editor approves (the page goes public, as a numbered
 version that stays readable) or rejects with a comment the firm sees. A draft is never public."""
 
+import pytest
+
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from disclosures.models import DisclosurePage
 from tests.disclosures.helpers import edit_form, edit_url, statement
+from tests.helpers import post_at_once
 
 
 def submit(client, world, **form):
@@ -120,3 +125,21 @@ def test_an_approval_sent_twice_publishes_once(world, client):
     client.logout()
     assert client.get(public_url(world.page_a) + "v1/").status_code == 200
     assert client.get(public_url(world.page_a) + "v2/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
+)
+def test_two_concurrent_approvals_publish_once(world):
+    """Two editors' (or one double click's) POSTs on 批准 at the same moment: one publication."""
+    from wagtail.models import PageLogEntry
+
+    task_state = submit(Client(), world)
+    url = reverse("wagtailadmin_pages:workflow_action", args=[world.page_a.pk, "approve", task_state.pk])
+    statuses = post_at_once(url, world.editor, {"comment": ""})
+    assert all(status < 500 for status in statuses), statuses
+    assert PageLogEntry.objects.filter(page=world.page_a, action="wagtail.publish").count() == 1
+    reader = Client()
+    assert reader.get(public_url(world.page_a) + "v1/").status_code == 200
+    assert reader.get(public_url(world.page_a) + "v2/").status_code == 404
