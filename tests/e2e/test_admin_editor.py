@@ -13,19 +13,12 @@ import pytest
 from django.utils import timezone
 
 from tests.e2e.admin_axe import assert_admin_page_accessible, wagtail_baseline
+from tests.e2e.admin_checks import admin_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SHOTS = Path(os.environ.get("E2E_SCREENSHOTS", "/tmp/e2e-admin-editor"))
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth + 1"
-
-
-def _log_in(page, site_url, username):
-    page.goto(site_url + "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
 
 
 def _shot(page, name):
@@ -74,7 +67,7 @@ def _import_as_the_editor(page, site_url, device, estates):
                 "safety": "9.0", "standards": "4.5"},
     )  # fmt: skip
 
-    _log_in(page, site_url, "editor")
+    admin_login(page, site_url, "editor")
     baseline = wagtail_baseline(page, site_url)
     home = page.locator("main")
     assert home.get_by_text("本月待办：数据导入").is_visible()

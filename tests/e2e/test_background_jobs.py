@@ -6,20 +6,13 @@ the page holds at 390 px."""
 import pytest
 
 from tests.e2e.admin_axe import assert_admin_page_accessible, wagtail_baseline
+from tests.e2e.admin_checks import admin_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _login(page, site_url, username="editor"):
-    page.goto(site_url + "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "demo")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
-
-
 def test_an_editor_rebuilds_the_search_index_and_lands_on_the_finished_job(page, site_url):
-    _login(page, site_url)
+    admin_login(page, site_url, "editor")
     baseline = wagtail_baseline(page, site_url)
     page.goto(site_url + "/admin/search-index/")
     assert_admin_page_accessible(page, baseline)
@@ -50,7 +43,7 @@ def _running_job():
 def test_a_running_job_page_follows_the_job_to_its_result_without_a_reload(page, site_url):
     from core.models import BackgroundJob
 
-    _login(page, site_url)
+    admin_login(page, site_url, "editor")
     baseline = wagtail_baseline(page, site_url)
     job = _running_job()
     page.goto(f"{site_url}/admin/jobs/{job.pk}/")
@@ -77,7 +70,7 @@ def test_a_running_job_page_follows_the_job_to_its_result_without_a_reload(page,
 def test_a_failed_job_page_holds_at_390_px(mobile_page, site_url):
     from core.models import BackgroundJob
 
-    _login(mobile_page, site_url)
+    admin_login(mobile_page, site_url, "editor")
     job = _running_job()
     BackgroundJob.objects.filter(pk=job.pk).update(
         status="failed", error="2026Q4 正在考评委员会审批中，不能重新计算。如需修改，请委员会退回修改。"

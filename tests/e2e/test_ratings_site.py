@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.admin_axe import assert_admin_page_accessible, wagtail_baseline
+from tests.e2e.admin_checks import admin_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -44,11 +45,7 @@ REJECT = "form button[name=decision][value=reject]"
 def _committee_on_the_review_page(page, site_url):
     """Sign in as the committee and open the waiting quarter as Wagtail would link it (its page
     editor): the committee lands on its review screen."""
-    page.goto(site_url + "/admin/login/")
-    page.fill("input[name=username]", "committee")
-    page.fill("input[name=password]", "demo")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url("**/admin/")
+    admin_login(page, site_url, "committee")
     from ratings.models import QuarterPage
 
     quarter_page = QuarterPage.objects.get(quarter="2026Q3")

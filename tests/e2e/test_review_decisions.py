@@ -5,7 +5,7 @@ this file on PostgreSQL too (.ci/run), where the two requests really overlap."""
 
 import pytest
 
-from tests.e2e.test_admin_editor import _log_in
+from tests.e2e.admin_checks import admin_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,7 +32,7 @@ def test_two_approvals_at_the_same_moment_publish_once(page, site_url, kind):
     reviewed, task_state = _in_review({"disclosure": DisclosurePage, "case": CasePage}[kind])
     published_before = PageLogEntry.objects.filter(page=reviewed, action="wagtail.publish").count()
     url = reverse("wagtailadmin_pages:workflow_action", args=[reviewed.pk, "approve", task_state.pk])
-    _log_in(page, site_url, "editor")
+    admin_login(page, site_url, "editor")
     page.goto(site_url + reverse("wagtailadmin_pages:edit", args=[reviewed.pk]))
     statuses = page.evaluate(
         """async (url) => {
