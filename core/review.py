@@ -91,7 +91,8 @@ class ReviewDecisionLockMiddleware(MiddlewareMixin):
             return None
         if match.url_name == "edit" and "action-workflow-action" not in request.POST:
             return None
-        page_id = view_kwargs.get("page_id") or (view_args[0] if view_args else None)
-        with transaction.atomic():
-            Page.objects.select_for_update().filter(pk=page_id).values_list("pk", flat=True).first()
+        with transaction.atomic():  # both views name the page `page_id` (wagtail/admin/urls/pages.py)
+            Page.objects.select_for_update().filter(pk=view_kwargs["page_id"]).values_list(
+                "pk", flat=True
+            ).first()
             return view_func(request, *view_args, **view_kwargs)

@@ -131,13 +131,21 @@ def test_an_approval_sent_twice_publishes_once(world, client):
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
 )
-def test_two_concurrent_approvals_publish_once(world):
-    """Two editors' (or one double click's) POSTs on 批准 at the same moment: one publication."""
+@pytest.mark.parametrize("where", ["review menu", "page editor"])
+def test_two_concurrent_approvals_publish_once(world, where):
+    """Two editors' (or one double click's) POSTs on 批准 at the same moment: one publication. From
+    Wagtail's review menu (its workflow action view), or from the page editor saving with the
+    decision."""
     from wagtail.models import PageLogEntry
 
     task_state = submit(Client(), world)
-    url = reverse("wagtailadmin_pages:workflow_action", args=[world.page_a.pk, "approve", task_state.pk])
-    statuses = post_at_once(url, world.editor, {"comment": ""})
+    if where == "review menu":
+        url = reverse("wagtailadmin_pages:workflow_action", args=[world.page_a.pk, "approve", task_state.pk])
+        data = {"comment": ""}
+    else:
+        url = edit_url(world.page_a)
+        data = {**edit_form(), "action-workflow-action": "true", "workflow-action-name": "approve"}
+    statuses = post_at_once(url, world.editor, data)
     assert all(status < 500 for status in statuses), statuses
     assert PageLogEntry.objects.filter(page=world.page_a, action="wagtail.publish").count() == 1
     reader = Client()
