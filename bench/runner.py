@@ -15,7 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from bench.serve import Rate
 
 COMPUTE_BUDGET = 10.0
 IMPORT_BUDGET = 15.0
@@ -290,7 +293,7 @@ def serve_rates(paths: dict[str, str], options: Options, out: TextIO) -> dict:
     return rates
 
 
-def median_rate(samples: list) -> object:
+def median_rate(samples: list["Rate"]) -> "Rate":
     """The sample with the median requests per second (the lower middle one of an even count)."""
     ordered = sorted(samples, key=lambda rate: rate.per_second)
     return ordered[(len(ordered) - 1) // 2]

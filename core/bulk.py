@@ -54,8 +54,8 @@ def insert_rows(model, objs, *, batch_size: int = 1000) -> int:
 
     On PostgreSQL through one `COPY … FROM STDIN`, faster than `bulk_create`'s INSERTs for 10,000
     rows with JSON (the store step of a city's compute_quarter went from 5.9 to 4.2 s, measured on a
-    2-core machine under load); elsewhere `bulk_create`. Like `bulk_create`: no signals, no `save()`; auto_now
-    fields are filled, the instances' primary keys are not set."""
+    2-core machine under load); elsewhere `bulk_create`. Like `bulk_create`: no signals, no
+    `save()`; auto_now fields are filled, the instances' primary keys are not set."""
     objs = list(objs)
     if not objs:
         return 0

@@ -1,6 +1,6 @@
 """The demo street for tests that need it but do not test `load_demo` itself: loaded once per test
-process through the real command, then copied back row for row (about a second, against 15–25 s
-for a load).
+process through the real command, then copied back row for row (0.07 s on SQLite, measured; a
+load takes 15–25 s).
 
 The copy covers every table of every installed model, so the database ends exactly as the load left
 it: same rows, same primary keys. What lives outside the database is left as the load wrote it: the
