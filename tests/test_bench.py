@@ -4,6 +4,9 @@ The full run (10,000 estates) is `make bench`; here 30 estates and 3 months, in 
 """
 
 import io
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -141,25 +144,16 @@ def test_public_city_has_a_sound_page_tree_and_counts_every_page(bench_run):
     assert "update_index" in [s.name for s in steps]
 
 
-def test_the_load_client_counts_answers_and_failures():
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from bench import serve
-
-    answered = []
+@contextmanager
+def serving(do_get):
+    """A threaded HTTP/1.1 server on loopback answering GETs with `do_get(handler)`; yields its
+    base URL."""
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):
-            answered.append(self.path)
-            status = 200 if self.path.startswith("/ok") else 500
-            body = "好".encode()
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            do_get(self)
 
         def log_message(self, *args):
             pass
@@ -167,15 +161,67 @@ def test_the_load_client_counts_answers_and_failures():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        base = f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def test_the_load_client_counts_answers_and_failures():
+    from bench import serve
+
+    answered = []
+
+    def answer(handler):
+        answered.append(handler.path)
+        status = 200 if handler.path.startswith("/ok") else 500
+        body = "好".encode()
+        handler.send_response(status)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    with serving(answer) as base:
         ok = serve.measure(base + "/ok?q=雅园", seconds=0.3, concurrency=2, warmup=0.3)
         assert ok.requests > 0 and ok.errors == 0 and ok.per_second > 0
         # The warm-up's requests were answered but not counted.
         assert len(answered) > ok.requests
         failing = serve.measure(base + "/fail", seconds=0.3, concurrency=2)
         assert failing.requests == 0 and failing.errors > 0
-    finally:
-        server.shutdown()
+
+
+def test_the_load_client_reads_whole_answers_and_counts_a_cut_one_as_an_error():
+    """Bodies far larger than one read are counted once each, on kept-alive and on closed
+    connections alike; an answer cut short (fewer bytes than its Content-Length) is an error."""
+    from bench import serve
+
+    big = b"x" * 1_500_000
+    seen = []
+
+    def answer(handler):
+        seen.append(handler.headers.get("Accept-Encoding", ""))
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(big)))
+        if handler.path == "/close":
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
+        handler.end_headers()
+        if handler.path == "/cut":
+            handler.wfile.write(big[:1000])
+            handler.close_connection = True
+            return
+        for start in range(0, len(big), 100_000):
+            handler.wfile.write(big[start : start + 100_000])
+
+    with serving(answer) as base:
+        for path in ("/keep", "/close"):
+            seen.clear()
+            rate = serve.measure(base + path, seconds=0.3, concurrency=2, warmup=0.1)
+            assert rate.errors == 0 and rate.requests > 0
+            # Every answer the server gave in the measured window was counted once, no more.
+            assert rate.requests <= len(seen)
+        assert seen and all("gzip" in value for value in seen)  # as a browser asks
+        cut = serve.measure(base + "/cut", seconds=0.3, concurrency=2, warmup=0.1)
+        assert cut.requests == 0 and cut.errors > 0
 
 
 def test_profiles_are_saved_and_leave_the_data_as_the_timed_run_left_it(db, tmp_path):
