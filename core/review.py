@@ -96,3 +96,58 @@ class ReviewDecisionLockMiddleware(MiddlewareMixin):
                 "pk", flat=True
             ).first()
             return view_func(request, *view_args, **view_kwargs)
+
+
+FINISHED_REVIEW_MESSAGE = "这项审核已经结束（可能是重复提交），本次提交没有作任何更改。"
+
+
+def refuse_decision_on_finished_review(request, page):
+    """`before_edit_page`: a decision sent from the page editor for a review that is already over
+    (the second click of a double click, or another reviewer who decided first). Wagtail would save
+    the form as a new draft, identical to what was just published, and the page would read as
+    having unpublished changes. When the form holds nothing new, nothing is saved: the editor is
+    sent back to the page with a message. A form with edits is left to Wagtail, which keeps them as
+    a draft. Runs inside ReviewDecisionLockMiddleware's lock, so "over" is what the first decision
+    left behind. `page` is the page as its latest revision has it."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if request.method != "POST" or "action-workflow-action" not in request.POST:
+        return None
+    task = page.current_workflow_task
+    action = request.POST.get("workflow-action-name")
+    if task is not None and action in [name for name, _, _ in task.get_actions(page, request.user)]:
+        return None
+    form_class = page.get_edit_handler().get_form_class()
+    form = form_class(
+        request.POST, request.FILES, instance=page, parent_page=page.get_parent(), for_user=request.user
+    )
+    if not holds_nothing_new(form, page):
+        return None
+    messages.warning(request, FINISHED_REVIEW_MESSAGE)
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def holds_nothing_new(form, page) -> bool:
+    """Whether a page's edit form, as posted, says what `page` already says: its own fields and
+    every inline list (fees, statements …) item by item, in order. Compared by value, not by the
+    forms' own `has_changed()`: the rows a publication has just created are still new forms on a
+    page that was loaded before it (no ids), and would always read as changed."""
+    if not form.is_valid() or form.changed_data:
+        return False
+    for name, formset in form.formsets.items():
+        if name == "comments":
+            if formset.has_changed():
+                return False
+            continue
+        ignored = {"id", "DELETE", "ORDER", getattr(getattr(formset, "fk", None), "name", None)}
+        kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        kept.sort(key=lambda f: f.cleaned_data.get("ORDER") or 0)
+        children = list(getattr(page, name).all())
+        if len(children) != len(kept):
+            return False
+        for child, child_form in zip(children, kept, strict=True):
+            values = {k: v for k, v in child_form.cleaned_data.items() if k not in ignored}
+            if any(getattr(child, k) != v for k, v in values.items()):
+                return False
+    return True

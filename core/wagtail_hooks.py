@@ -1,8 +1,12 @@
-"""What core adds to the admin: the pages of background jobs (后台任务)."""
+"""What core adds to the admin: the pages of background jobs (后台任务); a page editor's decision
+on a review already over changes nothing (core.review)."""
 
 from wagtail import hooks
 
 from core.job_views import JobViewSet
+from core.review import refuse_decision_on_finished_review
+
+hooks.register("before_edit_page", refuse_decision_on_finished_review)
 
 
 @hooks.register("register_admin_viewset")
