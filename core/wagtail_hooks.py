@@ -6,7 +6,8 @@ from wagtail import hooks
 from core.job_views import JobViewSet
 from core.review import refuse_decision_on_finished_review
 
-hooks.register("before_edit_page", refuse_decision_on_finished_review)
+# After the domain apps' own guards (a quarter page's decisions go through the committee services).
+hooks.register("before_edit_page", refuse_decision_on_finished_review, order=100)
 
 
 @hooks.register("register_admin_viewset")
