@@ -19,7 +19,7 @@ such as 已超期, need no event).
 A response is stored only when it is a plain 200 for everyone: no cookie set, no ``private`` or
 ``no-store``, and no session cookie on the request (editors and firms logged in never share it).
 When a reverse proxy caches in front (``wagtail.contrib.frontend_cache``), the same paths are sent
-to it as URLs.
+to it as URLs, and shared pages tell it how long it may keep them (``s-maxage``).
 """
 
 from __future__ import annotations
@@ -168,6 +168,12 @@ class PageCacheMiddleware:
         if cacheable_response(response):
             response["X-Page-Cache"] = "miss"
             patch_cache_control(response, public=True)
+            if getattr(settings, "WAGTAILFRONTENDCACHE", None) and "s-maxage" not in response.get(
+                "Cache-Control", ""
+            ):
+                # A caching proxy or CDN is purged with the same paths (_purge_frontend): it may keep
+                # the page as long as this cache does. Browsers are not told to keep it.
+                patch_cache_control(response, s_maxage=_seconds())
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]

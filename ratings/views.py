@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
 from ratings import selectors, workbook
@@ -75,6 +76,23 @@ def _document(release) -> dict:
     return selectors.release_document(release_id=release.pk)
 
 
+# A numbered release's files never change (releases are append-only): browsers, the reverse proxy
+# and a CDN may keep them for a year without asking again. The latest files (no version in the
+# path) change with a correction and are left to the page cache and its purges.
+IMMUTABLE_SECONDS = 365 * 24 * 3600
+
+
+def _open_data_response(
+    body: bytes, content_type: str, disposition: str, version: str | None
+) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = disposition
+    response["Access-Control-Allow-Origin"] = "*"
+    if version is not None:
+        patch_cache_control(response, public=True, max_age=IMMUTABLE_SECONDS, immutable=True)
+    return response
+
+
 # Bump when the code that writes the files changes: a release never changes, so its files are
 # made once and kept (a city's workbook takes seconds to write).
 FILES_VERSION = 1
@@ -97,10 +115,8 @@ def release_json(request, quarter_slug: str, version: str | None = None):
     body = _frozen_file(
         release, "json", lambda: json.dumps(_document(release), ensure_ascii=False, indent=1).encode("utf-8")
     )
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="sunshine-{release.quarter}-v{release.version}.json"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    disposition = f'inline; filename="sunshine-{release.quarter}-v{release.version}.json"'
+    return _open_data_response(body, "application/json; charset=utf-8", disposition, version)
 
 
 def csv_cell(value) -> str:
@@ -125,10 +141,7 @@ def release_csv(request, quarter_slug: str, version: str | None = None):
     UTF-8 with a BOM so that Excel in China opens it right."""
     release = _release_or_404(request, quarter_slug, version)
     body = _frozen_file(release, "csv", lambda: _csv_body(_document(release)))
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = _download_name(release, "csv")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _open_data_response(body, "text/csv; charset=utf-8", _download_name(release, "csv"), version)
 
 
 def _csv_body(document: dict) -> bytes:
@@ -153,7 +166,4 @@ def release_xlsx(request, quarter_slug: str, version: str | None = None):
     codes are text cells (`ratings.workbook`)."""
     release = _release_or_404(request, quarter_slug, version)
     body = _frozen_file(release, "xlsx", lambda: workbook.release_workbook(_document(release)))
-    response = HttpResponse(body, content_type=workbook.CONTENT_TYPE)
-    response["Content-Disposition"] = _download_name(release, "xlsx")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _open_data_response(body, workbook.CONTENT_TYPE, _download_name(release, "xlsx"), version)

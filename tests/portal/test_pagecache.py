@@ -142,3 +142,18 @@ def test_an_approved_disclosure_retires_its_estate_pages_and_no_other_estate():
     assert state(client, first) == "miss"
     assert state(client, first + "noticeboard/") == "miss"
     assert state(client, second + "noticeboard/") == "hit"
+
+
+def test_a_proxy_in_front_may_keep_a_shared_page_as_long_as_the_page_cache(settings):
+    data = street_scores(2)
+    path = estate_path(data["estates"][0])
+    settings.WAGTAILFRONTENDCACHE = {}
+    assert "s-maxage" not in get(Client(), path)["Cache-Control"]  # nobody purges a proxy
+    settings.WAGTAILFRONTENDCACHE = {"proxy": {"BACKEND": "tests.core.test_frontend_purge.RecordingBackend"}}
+    settings.PORTAL_RELEASE = "with-proxy"  # a new deployment: its own entries
+    cache_control = get(Client(), path)["Cache-Control"]
+    assert "s-maxage=600" in cache_control and "public" in cache_control
+    assert "max-age=" not in cache_control.replace("s-maxage=", "")
+    editor = Client()
+    editor.force_login(user("editor"))
+    assert "s-maxage" not in editor.get(path).get("Cache-Control", "")

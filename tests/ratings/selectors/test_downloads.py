@@ -177,3 +177,13 @@ def test_a_release_file_is_written_once_and_then_served_as_written(client, relea
     assert first.status_code == second.status_code == 200
     assert first.content == second.content
     assert len(built) == 1  # a release never changes: its file is made on the first request only
+
+
+@pytest.mark.parametrize("name", ["data.json", "data.csv", "data.xlsx"])
+def test_a_numbered_release_file_may_be_kept_for_a_year_and_the_latest_may_not(client, released, name):
+    numbered = client.get(f"/ratings/2025-q1/v1/{name}")["Cache-Control"]
+    assert "immutable" in numbered and "max-age=31536000" in numbered and "public" in numbered
+    latest = client.get(f"/ratings/2025-q1/{name}").get("Cache-Control", "")
+    assert "immutable" not in latest and "max-age" not in latest
+    missing = client.get(f"/ratings/2025-q1/v9/{name}")
+    assert missing.status_code == 404 and "immutable" not in missing.get("Cache-Control", "")
