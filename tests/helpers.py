@@ -45,6 +45,20 @@ def html(response) -> str:
     return response.content.decode()
 
 
+def needs_concurrent_writers(test):
+    """A test of two requests at the same moment: a transactional database, and PostgreSQL, since
+    SQLite serialises writers and nothing would really overlap."""
+    import pytest
+
+    from django.db import connection
+
+    skip = pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serialises writers; real concurrency needs PostgreSQL",
+    )
+    return pytest.mark.django_db(transaction=True, serialized_rollback=True)(skip(test))
+
+
 def run_at_once(action, times: int = 2) -> list:
     """Run `action()` in `times` threads released together (each with its own database connection);
     the results, in no particular order. Any exception in a thread fails the calling test."""

@@ -3,7 +3,6 @@ then, it is public) or sends it back with a comment that the firm reads in its e
 
 import pytest
 
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -13,7 +12,7 @@ from cases.models import CaseIndexPage, CasePage
 from cases.services import APPROVE, REJECT, case_review, case_submit
 from core.errors import ActionRefused
 from tests.cases.helpers import case_form_data, make_case
-from tests.helpers import post_at_once
+from tests.helpers import needs_concurrent_writers, post_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +87,7 @@ def test_only_editors_review_and_firms_never_publish(world, client):
     assert not page.live
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
-)
+@needs_concurrent_writers
 def test_two_concurrent_approvals_in_the_admin_publish_once(world):
     """批准 posted twice at the same moment from Wagtail's review menu (core.review's lock)."""
     from wagtail.models import PageLogEntry

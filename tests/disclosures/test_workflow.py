@@ -3,13 +3,12 @@ version that stays readable) or rejects with a comment the firm sees. A draft is
 
 import pytest
 
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from disclosures.models import DisclosurePage
 from tests.disclosures.helpers import edit_form, edit_url, statement
-from tests.helpers import post_at_once
+from tests.helpers import needs_concurrent_writers, post_at_once
 
 
 def submit(client, world, **form):
@@ -127,10 +126,7 @@ def test_an_approval_sent_twice_publishes_once(world, client):
     assert client.get(public_url(world.page_a) + "v2/").status_code == 404
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
-)
+@needs_concurrent_writers
 @pytest.mark.parametrize("where", ["review menu", "page editor"])
 def test_two_concurrent_approvals_publish_once(world, where):
     """Two editors' (or one double click's) POSTs on 批准 at the same moment: one publication. From

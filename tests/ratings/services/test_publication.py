@@ -17,7 +17,7 @@ from ratings.models import Appeal, AppendOnlyError, MonthlyScore, QuarterPage, R
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute, quarter_freeze
 from ratings.services.scores import scores_import
-from tests.helpers import run_at_once
+from tests.helpers import needs_concurrent_writers, run_at_once
 from tests.ratings.helpers import FULL, Q, publish, uphold
 
 pytestmark = pytest.mark.django_db
@@ -161,10 +161,7 @@ def test_two_publishes_one_after_the_other_share_one_chain(quarter_data):
     assert b.previous_digest == a.digest and b.sequence == a.sequence + 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serialises writers; real concurrency needs PostgreSQL"
-)
+@needs_concurrent_writers
 def test_two_concurrent_publishes_of_one_quarter_make_one_release(quarter_data):
 
     publication.quarter_page_ensure(quarter=Q)

@@ -19,7 +19,7 @@ from ratings.models import Appeal, MonthlyScore, QuarterComputation, QuarterPage
 from ratings.services import appeals, publication
 from ratings.services.quarters import quarter_compute
 from ratings.services.scores import scores_import
-from tests.helpers import run_at_once
+from tests.helpers import needs_concurrent_writers, run_at_once
 from tests.ratings.helpers import SCORE_HEADER, Q, publish, uphold
 
 pytestmark = pytest.mark.django_db
@@ -227,11 +227,7 @@ def test_a_stale_copy_of_the_page_cannot_unpublish_a_released_quarter(quarter_da
     assert QuarterPage.objects.get(quarter=Q).live
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SQLite serialises writers in one process; real row locks need PostgreSQL",
-)
+@needs_concurrent_writers
 def test_two_concurrent_approvals_make_one_release(quarter_data, people):
     submit(people)
     outcomes = run_at_once(lambda: review(people))
