@@ -217,6 +217,11 @@ class CasePage(FirmOwnedPage, ChineseSearchable, Page):
         context.update(selectors.case_detail(page=self))
         return context
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # A rebuild indexes a chunk at a time: the firm, estate and tags its texts name come with it.
+        return super().get_indexed_objects().select_related("firm", "estate").prefetch_related("tags")
+
     def search_texts(self) -> list[str]:
         """Found in Chinese by its summary, the problem it solved, its firm, estate and tags
         (core.search: characters and bigrams of these)."""

@@ -52,6 +52,9 @@ def _runs(text: str) -> list[str]:
     return _RUNS.findall(normalize(text))
 
 
+# The search index asks for one page's terms once for each of its columns: the terms of the same
+# texts are kept for the next ask (pure functions of their texts).
+@lru_cache(maxsize=256)
 def index_terms(*texts: str) -> str:
     """What the index holds for some text: every Chinese character and bigram, every word of
     letters or digits, once each, space-separated."""
@@ -78,6 +81,7 @@ def query_terms(query: str) -> str:
     return " ".join(terms)
 
 
+@lru_cache(maxsize=256)
 def pinyin_terms(*texts: str) -> str:
     """Full pinyin and initials of each text's Chinese (fenglinyayuan flyy), for prefix matching."""
     from pypinyin import lazy_pinyin

@@ -242,7 +242,7 @@ WAGTAILAPI_BASE_URL = PORTAL_BASE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": "wagtail.search.backends.database",
+        "BACKEND": "search.backend",
         "SEARCH_CONFIG": "simple",
     }
 }

@@ -86,8 +86,12 @@ class EstatePage(ChineseSearchable, Page):
         )
         return context
 
+    @classmethod
+    def get_indexed_objects(cls):
+        return selectors.estate_pages_for_index(super().get_indexed_objects())
+
     def search_texts(self) -> list[str]:
-        return selectors.estate_search_texts(self.estate_id)
+        return selectors.estate_search_texts(self.estate)
 
     def search_names(self) -> list[str]:
         return [self.title, self.estate.name]
@@ -150,8 +154,12 @@ class FirmPage(ChineseSearchable, Page):
         )
         return context
 
+    @classmethod
+    def get_indexed_objects(cls):
+        return selectors.firm_pages_for_index(super().get_indexed_objects())
+
     def search_texts(self) -> list[str]:
-        return selectors.firm_search_texts(self.firm_id)
+        return selectors.firm_search_texts(self.firm)
 
     def search_names(self) -> list[str]:
         return [self.title, self.firm.name]
