@@ -13,7 +13,10 @@ Purging never deletes entries one by one and never flushes the cache: each path 
 token in the cache, and a stored page holds the generations of its own path and of every prefix it
 lies under, so bumping one token retires exactly the pages that depend on it, on every app server
 at once. A request reads the page and those tokens in one round trip (MGET on Redis); the page is
-kept as its status, headers and bytes, so a hit renders nothing and unpickles no response. Entries also time out after ``PORTAL_PAGE_CACHE_SECONDS`` (words that follow the calendar,
+kept as its status, headers and the digest of its bytes, so a hit renders nothing and unpickles no
+response. The bytes are kept apart, under their digest (content-addressed: they never change), and
+each app server keeps those it served last in its own memory, so a hit fetches only the small entry
+and the generations from the shared cache, never a 40 KB page or a 1.5 MB open-data file again. Entries also time out after ``PORTAL_PAGE_CACHE_SECONDS`` (words that follow the calendar,
 such as 已超期, need no event).
 
 A response is stored only when it is a plain 200 for everyone: no cookie set, no ``private`` or
@@ -27,6 +30,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -91,11 +96,16 @@ def _generation_keys(path: str) -> list[str]:
     return [_exact_key(path)] + [_tree_key(prefix) for prefix in _prefixes(path)]
 
 
+# The form of a stored entry: (stamp, status, headers, digest of the bytes).
+ENTRY_FORM = "2"
+
+
 def _page_key(request) -> str:
     """One entry per host, path, query string, type size and encoding; which generations it was
     rendered under is stored inside it (see PageCacheMiddleware)."""
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     parts = [
+        ENTRY_FORM,
         _release(),
         request.get_host(),
         request.path,
@@ -149,6 +159,68 @@ def cacheable_response(response) -> bool:
     )
 
 
+def _body_key(digest: str) -> str:
+    return f"{KEY_PREFIX}:body:{digest}"
+
+
+class LocalBodies:
+    """The bytes of the pages this app server served last, by digest, at most
+    PORTAL_PAGE_CACHE_LOCAL_BYTES in all (least recently served first out). Bytes under a digest
+    never change, so nothing here is ever stale: which bytes a page is made of is always read from
+    the shared entry."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # gunicorn's threaded workers share one process
+
+    @staticmethod
+    def limit() -> int:
+        return int(getattr(settings, "PORTAL_PAGE_CACHE_LOCAL_BYTES", 0))
+
+    def get(self, digest: str) -> bytes | None:
+        with self._lock:
+            body = self._items.get(digest)
+            if body is not None:
+                self._items.move_to_end(digest)
+            return body
+
+    def put(self, digest: str, body: bytes) -> None:
+        limit = self.limit()
+        if len(body) > limit:
+            return
+        with self._lock:
+            if digest in self._items:
+                self._items.move_to_end(digest)
+                return
+            self._items[digest] = body
+            self._size += len(body)
+            while self._size > limit:
+                _, oldest = self._items.popitem(last=False)
+                self._size -= len(oldest)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+local_bodies = LocalBodies()
+
+
+def _body(digest: str) -> bytes | None:
+    """A stored page's bytes: from this server's memory, else from the shared cache (then kept)."""
+    body = local_bodies.get(digest)
+    if body is None:
+        body = _cache().get(_body_key(digest))
+        if body is not None:
+            local_bodies.put(digest, body)
+    return body
+
+
 class PageCacheMiddleware:
     """Answers anonymous readers from the page cache; stores what may be shared. Sits above GZip, so
     a stored page is already compressed for the readers that accept it."""
@@ -162,8 +234,8 @@ class PageCacheMiddleware:
         key = _page_key(request)
         values, stamp = _read([key], request.path)
         entry = values.get(key)
-        if entry is not None and entry[0] == stamp:
-            return self._from_entry(request, entry)
+        if entry is not None and entry[0] == stamp and (body := _body(entry[3])) is not None:
+            return self._from_entry(request, entry, body)
         response = self.get_response(request)
         if cacheable_response(response):
             response["X-Page-Cache"] = "miss"
@@ -177,13 +249,18 @@ class PageCacheMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             headers = [(k, v) for k, v in response.items() if k != "X-Page-Cache"]
-            _cache().set(key, (stamp, response.status_code, headers, response.content), _seconds())
+            body = response.content
+            digest = hashlib.sha256(body).hexdigest()
+            _cache().set_many(
+                {_body_key(digest): body, key: (stamp, response.status_code, headers, digest)}, _seconds()
+            )
+            local_bodies.put(digest, body)
         return response
 
     @staticmethod
-    def _from_entry(request, entry) -> HttpResponse:
+    def _from_entry(request, entry, body: bytes) -> HttpResponse:
         """The stored bytes and headers as a response: no pickled response object, no template."""
-        _, status, headers, body = entry
+        _, status, headers, _ = entry
         response = HttpResponse(body, status=status)
         for name, value in headers:
             response[name] = value

@@ -17,9 +17,13 @@ def pytest_report_header(config):
 def _fresh_cache():
     # The cache is per process (LocMemCache) and holds the navigation (which sections are live)
     # and the site root: each test starts from its own page tree and an empty cache.
+    from core.pagecache import local_bodies
+
     cache.clear()
+    local_bodies.clear()
     yield
     cache.clear()
+    local_bodies.clear()
 
 
 @pytest.fixture

@@ -199,6 +199,9 @@ else:
 # Full-page cache of the public site for anonymous readers (core/pagecache.py): every publication
 # purges exactly the pages it changes; this is only the longest a page is kept (0 turns it off).
 PORTAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PAGE_CACHE_SECONDS", "600"))
+# The bytes of the cached pages each app server process keeps in its own memory (0: none, every hit
+# fetches them from the shared cache); the entries saying which bytes are current stay shared.
+PORTAL_PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PORTAL_PAGE_CACHE_LOCAL_MB", "64")) * 1024 * 1024
 # The code release (a deploy sets it, e.g. to the commit): a new release never serves the pages and
 # fragments an older one kept, which name its static files and hold its templates' context.
 PORTAL_RELEASE = os.environ.get("PORTAL_RELEASE", "")

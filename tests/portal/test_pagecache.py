@@ -157,3 +157,73 @@ def test_a_proxy_in_front_may_keep_a_shared_page_as_long_as_the_page_cache(setti
     editor = Client()
     editor.force_login(user("editor"))
     assert "s-maxage" not in editor.get(path).get("Cache-Control", "")
+
+
+def _shared_reads(monkeypatch) -> list[str]:
+    """The keys read one by one from the shared cache (a body not in this server's memory)."""
+    shared, reads = pagecache._cache(), []
+    read = shared.get
+
+    def spy(key, *args, **kwargs):
+        reads.append(key)
+        return read(key, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "get", spy)
+    return reads
+
+
+def test_a_hit_takes_the_bytes_from_this_servers_memory_and_another_server_fetches_them_once(monkeypatch):
+    data = street_scores(2)
+    path = estate_path(data["estates"][0])
+    client = Client()
+    first = get(client, path)
+    reads = _shared_reads(monkeypatch)
+    assert state(client, path) == "hit"
+    assert not [key for key in reads if ":body:" in key]
+    # Another app server (its memory empty) fetches the bytes from the shared cache once, then
+    # keeps them; what it serves is the same page.
+    pagecache.local_bodies.clear()
+    assert get(client, path).content == first.content
+    assert state(client, path) == "hit"
+    assert len([key for key in reads if ":body:" in key]) == 1
+
+
+def test_a_page_whose_bytes_left_the_shared_cache_is_rendered_again():
+    data = street_scores(2)
+    path = estate_path(data["estates"][0])
+    client = Client()
+    first = get(client, path)
+    pagecache.local_bodies.clear()
+    shared = pagecache._cache()
+    # LocMemCache keeps its keys as ":<version>:<key>".
+    gone = [key.split(":", 2)[2] for key in shared._cache if ":body:" in key]
+    assert gone and shared.delete_many(gone) is None
+    again = get(client, path)
+    assert again["X-Page-Cache"] == "miss"
+    assert again.content == first.content
+    assert state(client, path) == "hit"
+
+
+def test_a_purged_page_is_not_served_from_any_servers_memory(django_capture_on_commit_callbacks):
+    data = street_scores(2)
+    path = estate_path(data["estates"][0])
+    client = Client()
+    get(client, path)
+    assert len(pagecache.local_bodies) >= 1
+    pagecache.purge(trees=[path])
+    assert state(client, path) == "miss"
+
+
+def test_the_memory_of_a_server_is_bounded_and_keeps_the_last_served(settings):
+    settings.PORTAL_PAGE_CACHE_LOCAL_BYTES = 10
+    bodies = pagecache.LocalBodies()
+    bodies.put("a", b"aaaa")
+    bodies.put("b", b"bbbb")
+    assert bodies.get("a") == b"aaaa"  # served: now the last one out
+    bodies.put("c", b"cccc")
+    assert bodies.get("b") is None and bodies.get("a") == b"aaaa" and bodies.get("c") == b"cccc"
+    bodies.put("big", b"x" * 11)
+    assert bodies.get("big") is None and len(bodies) == 2
+    settings.PORTAL_PAGE_CACHE_LOCAL_BYTES = 0
+    bodies.put("d", b"d")
+    assert bodies.get("d") is None
