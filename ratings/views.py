@@ -47,14 +47,15 @@ def _release_or_404(request, quarter_slug: str, version: str | None):
 
 
 def _conditional(kind: str, *, weak: bool = False):
-    """Conditional GET for one kind of file: ETag "<digest>-<kind>" (weak for a workbook, whose
+    """Conditional GET for one kind of file: ETag "<digest>-<kind>-f<FILES_VERSION>" (weak for a workbook, whose
     zip bytes carry the time they were written), Last-Modified the publication time."""
 
     def etag(request, quarter_slug, version=None):
         release = _release(request, quarter_slug, version)
         if release is None:
             return None
-        tag = f'"{release.digest}-{kind}"'
+        # The files' version too: bytes written by other code are another entity (RFC 9110).
+        tag = f'"{release.digest}-{kind}-f{FILES_VERSION}"'
         return f"W/{tag}" if weak else tag
 
     def last_modified(request, quarter_slug, version=None):
@@ -94,7 +95,9 @@ def _open_data_response(
 
 
 # Bump when the code that writes the files changes: a release never changes, so its files are
-# made once and kept (a city's workbook takes seconds to write).
+# made once and kept (a city's workbook takes seconds to write). The bump changes the files' ETags,
+# so a reader asking again gets the new bytes; a numbered file a browser or CDN keeps as immutable
+# (IMMUTABLE_SECONDS) stays in its old form until it expires: the same frozen data, written as before.
 FILES_VERSION = 1
 
 

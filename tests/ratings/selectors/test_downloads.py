@@ -128,6 +128,17 @@ def test_open_data_answers_a_conditional_get_with_304(client, released, name):
     assert client.get(f"/ratings/2025-q1/v1/{name}", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
+@pytest.mark.parametrize("name", ["data.json", "data.csv", "data.xlsx"])
+def test_files_written_by_new_code_are_not_answered_304_for_the_old_tag(client, released, name, monkeypatch):
+    from ratings import views
+
+    url = f"/ratings/2025-q1/{name}"
+    etag = client.get(url)["ETag"]
+    monkeypatch.setattr(views, "FILES_VERSION", views.FILES_VERSION + 1)
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again["ETag"] != etag
+
+
 def test_the_tags_of_the_three_files_differ(client, released):
     tags = {client.get(f"/ratings/2025-q1/{name}")["ETag"] for name in ("data.json", "data.csv", "data.xlsx")}
     assert len(tags) == 3
