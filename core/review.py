@@ -130,12 +130,17 @@ def refuse_decision_on_finished_review(request, page):
 
 def holds_nothing_new(form, page) -> bool:
     """Whether a page's edit form, as posted, says what `page` already says: its own fields and
-    every inline list (fees, statements …) item by item, in order. Compared by value, not by the
-    forms' own `has_changed()`: the rows a publication has just created are still new forms on a
-    page that was loaded before it (no ids), and would always read as changed."""
+    every inline list (fees, statements …) item by item, in order, and any list nested in an item.
+    Compared by value, not by the forms' own `has_changed()`: the rows a publication has just
+    created are still new forms on a page that was loaded before it (no ids), and would always read
+    as changed."""
     if not form.is_valid() or form.changed_data:
         return False
-    for name, formset in form.formsets.items():
+    return _lists_hold_nothing_new(form.formsets, page)
+
+
+def _lists_hold_nothing_new(formsets, instance) -> bool:
+    for name, formset in formsets.items():
         if name == "comments":
             if formset.has_changed():
                 return False
@@ -143,11 +148,13 @@ def holds_nothing_new(form, page) -> bool:
         ignored = {"id", "DELETE", "ORDER", getattr(getattr(formset, "fk", None), "name", None)}
         kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         kept.sort(key=lambda f: f.cleaned_data.get("ORDER") or 0)
-        children = list(getattr(page, name).all())
+        children = list(getattr(instance, name).all())
         if len(children) != len(kept):
             return False
         for child, child_form in zip(children, kept, strict=True):
             values = {k: v for k, v in child_form.cleaned_data.items() if k not in ignored}
             if any(getattr(child, k) != v for k, v in values.items()):
+                return False
+            if not _lists_hold_nothing_new(getattr(child_form, "formsets", None) or {}, child):
                 return False
     return True
