@@ -19,11 +19,11 @@ def page_sections(context, slot: str):
     # Inside a fragment of the page (`{% cachedfragment %}`, the estate and firm records) the
     # sections are kept with it: fragments of their own would only be read and stored twice.
     inside_fragment = context.get("page_fragment") is not None
-    names = [] if inside_fragment else [_fragment_name(section, slot, name) for name, section in entries]
-    kept = pagecache.fragments(context.get("request"), names) if names else {}
+    names = [_fragment_name(section, slot, name) for name, section in entries]
+    kept = pagecache.fragments(context.get("request"), names) if names and not inside_fragment else {}
     parts = []
-    for name, section in entries:
-        fragment = kept.get(_fragment_name(section, slot, name))
+    for (name, section), fragment_name in zip(entries, names, strict=True):
+        fragment = kept.get(fragment_name)
         if fragment is not None and fragment.hit:
             parts.append(fragment.html)
             continue
