@@ -16,8 +16,11 @@ at once. A request reads the page and those tokens in one round trip (MGET on Re
 kept as its status, headers and the digest of its bytes, so a hit renders nothing and unpickles no
 response. The bytes are kept apart, under their digest (content-addressed: they never change), and
 each app server keeps those it served last in its own memory, so a hit fetches only the small entry
-and the generations from the shared cache, never a 40 KB page or a 1.5 MB open-data file again. Entries also time out after ``PORTAL_PAGE_CACHE_SECONDS`` (words that follow the calendar,
-such as 已超期, need no event).
+and the generations from the shared cache, never a 40 KB page or a 1.5 MB open-data file again.
+
+Pages and fragments are kept per day (in the site's time zone): what follows the calendar, such as
+已超期 or the current month, needs no event and is never served after midnight. Entries also time
+out after ``PORTAL_PAGE_CACHE_SECONDS``.
 
 A response is stored only when it is a plain 200 for everyone: no cookie set, no ``private`` or
 ``no-store``, and no session cookie on the request (editors and firms logged in never share it).
@@ -39,6 +42,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -67,6 +71,11 @@ def _release() -> str:
     release are never served, since their HTML names that release's static files and their heads
     its context. The generation tokens are shared by every release."""
     return str(getattr(settings, "PORTAL_RELEASE", ""))
+
+
+def _day() -> str:
+    """Today in the site's time zone: each day has its own pages and fragments."""
+    return timezone.localdate().isoformat()
 
 
 def _cache():
@@ -107,6 +116,7 @@ def _page_key(request) -> str:
     parts = [
         ENTRY_FORM,
         _release(),
+        _day(),
         request.get_host(),
         request.path,
         request.META.get("QUERY_STRING", ""),
@@ -307,7 +317,7 @@ def fragments_apply(request) -> bool:
 
 
 def _fragment_key(parts: list[str]) -> str:
-    digest = hashlib.sha256("\n".join([_release(), *parts]).encode()).hexdigest()
+    digest = hashlib.sha256("\n".join([_release(), _day(), *parts]).encode()).hexdigest()
     return f"{KEY_PREFIX}:fragment:{digest}"
 
 

@@ -258,3 +258,25 @@ def test_later_pages_of_the_quarter_table_sum_the_lists_up_and_link_to_the_first
     assert 'class="card list-card list-card--red"' in first
     assert 'class="card list-card list-card--red"' not in second
     assert '<a href="?#lists">在第 1 页查看完整名单</a>' in second
+
+
+def test_pages_and_fragments_are_kept_for_the_day_they_were_made(settings, monkeypatch):
+    """已超期 and the current month follow the calendar: nothing kept yesterday is served today."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.PORTAL_PAGE_CACHE_SECONDS = 600
+    data = street_scores(2)
+    path = estate_path(data["estates"][0])
+    client = Client()
+    assert client.get(path)["X-Page-Cache"] == "miss"
+    assert client.get(path)["X-Page-Cache"] == "hit"
+    request = RequestFactory().get("/estates/x/")
+    pagecache.fragment(request, "part").store("<p>today</p>")
+    assert pagecache.fragment(request, "part").hit
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert client.get(path)["X-Page-Cache"] == "miss"
+    assert not pagecache.fragment(request, "part").hit
