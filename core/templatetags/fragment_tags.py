@@ -19,7 +19,9 @@ class CachedFragmentNode(template.Node):
             return self.nodelist.render(context)
         if fragment.hit:
             return mark_safe(fragment.html)  # noqa: S308 - HTML this tag rendered and escaped before
-        html = self.nodelist.render(context)
+        # What renders inside is kept with this fragment (`page_sections` keeps no parts apart).
+        with context.push(inside_page_fragment=True):
+            html = self.nodelist.render(context)
         fragment.store(html)
         return html
 

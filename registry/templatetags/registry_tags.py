@@ -18,7 +18,7 @@ def page_sections(context, slot: str):
     entries = context.get("sections", {}).get(slot, [])
     # Inside a fragment of the page (`{% cachedfragment %}`, the estate and firm records) the
     # sections are kept with it: fragments of their own would only be read and stored twice.
-    inside_fragment = context.get("page_fragment") is not None
+    inside_fragment = bool(context.get("inside_page_fragment"))
     names = [_fragment_name(section, slot, name) for name, section in entries]
     kept = pagecache.fragments(context.get("request"), names) if names and not inside_fragment else {}
     parts = []

@@ -280,3 +280,29 @@ def test_pages_and_fragments_are_kept_for_the_day_they_were_made(settings, monke
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert client.get(path)["X-Page-Cache"] == "miss"
     assert not pagecache.fragment(request, "part").hit
+
+
+def test_the_home_pages_figures_and_groups_are_kept_and_a_new_estate_retires_them(
+    django_capture_on_commit_callbacks,
+):
+    from registry.models import Estate
+
+    street_scores(2)
+    client = Client()
+
+    def estates_shown():
+        return f'<span class="stats__number">{Estate.objects.count()}</span><span class="stats__label">个小区'
+
+    def counted(queries) -> list[str]:
+        return [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+    first, _ = read(client, "/")
+    assert estates_shown() in first
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/").content.decode() == first
+    assert not counted(again)  # the figures and the groups were kept
+    with django_capture_on_commit_callbacks(execute=True):
+        directory_pages_sync(estates=[EstateFactory(code="ZZ0002", name="新建小区")], firms=[])
+    with CaptureQueriesContext(connection) as fresh:
+        body = client.get("/").content.decode()
+    assert estates_shown() in body and counted(fresh)
