@@ -1,5 +1,7 @@
 """The registry in the admin (登记册): estates, firms, contracts, communities, streets and groups,
-each a ModelViewSet under /admin/registry/. Saving an estate or a firm keeps its public page in step."""
+each a ModelViewSet under /admin/registry/. Saving an estate or a firm, or making, changing or
+deleting a contract, keeps the public pages in step: made or renamed, indexed again, and the cached
+pages that show them retired (registry.services.records_changed)."""
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
@@ -7,18 +9,55 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from registry.models import Community, Estate, Firm, Group, ServiceContract, Street
-from registry.services import directory_pages_sync
+from registry.services import directory_pages_sync, records_changed
 
 
 class DirectorySyncMixin:
-    """After an editor saves an estate or a firm, its public page follows (title, existence)."""
+    """After an editor saves an estate or a firm, its public page follows (title, existence), its
+    search entry is made again and the cached pages that show it are retired."""
 
     sync_kind: str = "estates"
 
     def save_instance(self):
         instance = super().save_instance()
         directory_pages_sync(**{self.sync_kind: [instance]}, user=self.request.user)
+        records_changed(**{self.sync_kind.removesuffix("s") + "_ids": [instance.pk]})
         return instance
+
+
+class ContractChangedMixin:
+    """A contract made, changed or deleted in the admin: its estate's and firms' pages follow (a
+    handover shows on both at once, and in search)."""
+
+    def save_instance(self):
+        before = self._sides()
+        instance = super().save_instance()
+        records_changed(estate_ids={*before[0], instance.estate_id}, firm_ids={*before[1], instance.firm_id})
+        return instance
+
+    def delete_action(self):
+        estate_ids, firm_ids = self._sides()
+        super().delete_action()
+        records_changed(estate_ids=estate_ids, firm_ids=firm_ids)
+
+    def _sides(self) -> tuple[set, set]:
+        """The estate and firm the contract had before this request changed it."""
+        if not getattr(self, "object", None) or not self.object.pk:
+            return set(), set()
+        stored = ServiceContract.objects.filter(pk=self.object.pk).values_list("estate_id", "firm_id").first()
+        return ({stored[0]}, {stored[1]}) if stored else (set(), set())
+
+
+class ContractCreateView(ContractChangedMixin, generic.CreateView):
+    pass
+
+
+class ContractEditView(ContractChangedMixin, generic.EditView):
+    pass
+
+
+class ContractDeleteView(ContractChangedMixin, generic.DeleteView):
+    pass
 
 
 class EstateCreateView(DirectorySyncMixin, generic.CreateView):
@@ -91,6 +130,9 @@ class FirmViewSet(ModelViewSet):
 
 class ServiceContractViewSet(ModelViewSet):
     model = ServiceContract
+    add_view_class = ContractCreateView
+    edit_view_class = ContractEditView
+    delete_view_class = ContractDeleteView
     icon = "doc-full"
     menu_label = "服务合同"
     list_display = ["estate", "firm", "start", "end"]

@@ -303,7 +303,7 @@ def _apply_registry(rows: list[RegistryRow], report: ImportReport, user) -> None
     directory_pages_sync(estates=touched_estates, firms=touched_firms, user=user)
     # What an estate or a firm is found by includes the other's name (core.search): both change
     # with a handover or a rename, so every estate and firm the import named is indexed again.
-    search_reindex(estate_ids={e.pk for e in touched_estates}, firm_ids={f.pk for f in touched_firms})
+    records_changed(estate_ids={e.pk for e in touched_estates}, firm_ids={f.pk for f in touched_firms})
 
 
 REGISTRY_PREVIEW_COLUMNS = [
@@ -470,7 +470,7 @@ def _apply_contracts(rows: list[ContractRow], report: ImportReport, user) -> Non
             changed.append(contract)
         else:
             report.unchanged += 1
-    search_reindex(estate_ids={c.estate_id for c in changed}, firm_ids={c.firm_id for c in changed})
+    records_changed(estate_ids={c.estate_id for c in changed}, firm_ids={c.firm_id for c in changed})
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -503,10 +503,13 @@ def _label(model, field: str) -> str:
 # --- the pages of estates and firms, kept in step with the records ------------------------------
 
 
-def search_reindex(*, estate_ids=(), firm_ids=()) -> None:
-    """Index again the live pages of these estates and firms (SPEC §11: saving or importing a
-    record updates its entry). A firm's page is found by the names of the estates it manages, and
-    an estate's by its firm's name, so a contract touches both sides."""
+def records_changed(*, estate_ids=(), firm_ids=()) -> None:
+    """The records of these estates or firms changed (an import, an editor's save, a contract made,
+    changed or deleted): their pages are indexed again (SPEC §11: saving or importing a record
+    updates its entry) and the cached pages that show them retired (core.pagecache), each page with
+    its tree, the directory that lists it, home and search. A firm's page lists the estates it
+    manages and an estate's names its firm, so a contract touches both sides: every firm that ever
+    had a contract with these estates goes with them."""
     estate_ids, firm_ids = set(estate_ids), set(firm_ids)
     if estate_ids:
         firm_ids |= set(
@@ -518,6 +521,7 @@ def search_reindex(*, estate_ids=(), firm_ids=()) -> None:
     ]
     for page in pages:
         index.insert_or_update_object(page)
+    pagecache.purge_pages([page.url_path for page in pages])
 
 
 def slug_for(name: str, *, fallback: str, taken: set[str]) -> str:
