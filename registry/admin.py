@@ -21,7 +21,10 @@ class DirectorySyncMixin:
     def save_instance(self):
         instance = super().save_instance()
         directory_pages_sync(**{self.sync_kind: [instance]}, user=self.request.user)
-        records_changed(**{self.sync_kind.removesuffix("s") + "_ids": [instance.pk]})
+        if self.sync_kind == "estates":
+            records_changed(estate_ids=[instance.pk])
+        else:
+            records_changed(firm_ids=[instance.pk])
         return instance
 
 

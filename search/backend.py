@@ -11,6 +11,8 @@ a signal handler indexing one object) nothing changes: each addition refreshes t
 before. On SQLite and other databases this is Wagtail's backend as it is.
 """
 
+import functools
+
 from modelsearch.backends.database import SearchBackend as database_backend
 
 from django.db import connection
@@ -22,41 +24,36 @@ def SearchBackend(params):  # noqa: N802 - the name Wagtail looks up in a backen
     return _postgres_backend_class()(params)
 
 
-_CLASS = None
-
-
+@functools.cache
 def _postgres_backend_class():
     """The PostgreSQL backend with the deferring rebuilders, made once (the module imports
     PostgreSQL-only code, so not at import time)."""
-    global _CLASS
-    if _CLASS is None:
-        from modelsearch.backends.database.postgres.postgres import (
-            PostgresIndex,
-            PostgresSearchAtomicRebuilder,
-            PostgresSearchBackend,
-            PostgresSearchRebuilder,
-        )
+    from modelsearch.backends.database.postgres.postgres import (
+        PostgresIndex,
+        PostgresSearchAtomicRebuilder,
+        PostgresSearchBackend,
+        PostgresSearchRebuilder,
+    )
 
-        class RebuildIndex(PostgresIndex):
-            """The index a rebuild writes through: no per-batch norm refresh (the rebuilder's
-            ``finish()`` refreshes every entry)."""
+    class RebuildIndex(PostgresIndex):
+        """The index a rebuild writes through: no per-batch norm refresh (the rebuilder's
+        ``finish()`` refreshes every entry)."""
 
-            def _refresh_title_norms(self, full=False):
-                if full:
-                    super()._refresh_title_norms(full=True)
+        def _refresh_title_norms(self, full=False):
+            if full:
+                super()._refresh_title_norms(full=True)
 
-        def deferring(rebuilder_class):
-            class Rebuilder(rebuilder_class):
-                def start(self):
-                    super().start()
-                    return RebuildIndex(self.index.backend)
+    def deferring(rebuilder_class):
+        class Rebuilder(rebuilder_class):
+            def start(self):
+                super().start()
+                return RebuildIndex(self.index.backend)
 
-            Rebuilder.__name__ = f"NormDeferring{rebuilder_class.__name__}"
-            return Rebuilder
+        Rebuilder.__name__ = f"NormDeferring{rebuilder_class.__name__}"
+        return Rebuilder
 
-        class PortalPostgresSearchBackend(PostgresSearchBackend):
-            rebuilder_class = deferring(PostgresSearchRebuilder)
-            atomic_rebuilder_class = deferring(PostgresSearchAtomicRebuilder)
+    class PortalPostgresSearchBackend(PostgresSearchBackend):
+        rebuilder_class = deferring(PostgresSearchRebuilder)
+        atomic_rebuilder_class = deferring(PostgresSearchAtomicRebuilder)
 
-        _CLASS = PortalPostgresSearchBackend
-    return _CLASS
+    return PortalPostgresSearchBackend
