@@ -1,15 +1,23 @@
 """The registry in the admin (登记册): estates, firms, contracts, communities, streets and groups,
 each a ModelViewSet under /admin/registry/. Saving an estate or a firm, or making, changing or
 deleting a contract, keeps the public pages in step: made or renamed, indexed again, and the cached
-pages that show them retired (registry.services.records_changed)."""
+pages that show them retired (registry.services.records_changed). A street, community or group
+made, renamed or deleted retires the directory and home at once; its estates' pages follow in a
+background job (registry.tasks)."""
 
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from registry.models import Community, Estate, Firm, Group, ServiceContract, Street
-from registry.services import directory_pages_sync, records_changed
+from core import pagecache
+from registry.models import Community, Estate, EstateIndexPage, Firm, Group, ServiceContract, Street
+from registry.services import directory_pages_sync, place_estate_ids, records_changed
+from registry.tasks import PLURAL, place_pages_start
 
 
 class DirectorySyncMixin:
@@ -34,9 +42,18 @@ class ContractChangedMixin:
 
     def save_instance(self):
         before = self._sides()
+        _checked_under_lock(self.form.instance, estate_ids={*before[0], self.form.instance.estate_id})
         instance = super().save_instance()
         records_changed(estate_ids={*before[0], instance.estate_id}, firm_ids={*before[1], instance.firm_id})
         return instance
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:  # from _checked_under_lock: nothing was written
+            form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
 
     def delete_action(self):
         estate_ids, firm_ids = self._sides()
@@ -51,6 +68,16 @@ class ContractChangedMixin:
         return ({stored[0]}, {stored[1]}) if stored else (set(), set())
 
 
+def _checked_under_lock(contract: ServiceContract, *, estate_ids: set) -> None:
+    """The form checked the contract (dates in order, no overlap with the estate's other contracts,
+    a start of its own) before the transaction. Two editors saving contracts of one estate at the same
+    moment would both pass that check: the estates' rows are locked (in order of key, so two saves
+    never wait on each other) and the contract is checked again, seeing what the other save wrote.
+    SQLite writes one transaction at a time (IMMEDIATE), which gives the same order."""
+    list(Estate.objects.select_for_update().filter(pk__in=estate_ids).order_by("pk").values_list("pk"))
+    contract.full_clean()
+
+
 class ContractCreateView(ContractChangedMixin, generic.CreateView):
     pass
 
@@ -61,6 +88,78 @@ class ContractEditView(ContractChangedMixin, generic.EditView):
 
 class ContractDeleteView(ContractChangedMixin, generic.DeleteView):
     pass
+
+
+class PlaceChangedMixin:
+    """A street, community or group made, changed or deleted. The directory's filters and the home
+    page's groups name the places: retired at once. Each of the place's estates names it on its page
+    and is found by it: a change to a place that has estates starts a job that retires those pages
+    (and their firms') and indexes them again, with a message linking to its progress."""
+
+    place_kind: str = "street"
+
+    def save_instance(self):
+        changed = self.form.instance.pk is not None and self.form.has_changed()
+        instance = super().save_instance()
+        self._estates_follow = changed and bool(place_estate_ids(**{PLURAL[self.place_kind]: [instance.pk]}))
+        return instance
+
+    def save_action(self):
+        _directory_purge()
+        if self._estates_follow:
+            job, _ = place_pages_start(place=self.object, user=self.request.user)
+            messages.info(
+                self.request,
+                f"“{self.object.name}”下小区的公开页面与搜索索引正在后台更新",
+                buttons=[messages.button(reverse("background_jobs:detail", args=[job.pk]), "查看进度")],
+            )
+        return super().save_action()
+
+    def delete_action(self):
+        super().delete_action()
+        _directory_purge()
+
+
+def _directory_purge() -> None:
+    """The estate directory (with every filter) and home: they list the streets, communities and groups."""
+    directory = EstateIndexPage.objects.values_list("url_path", flat=True).first()
+    pagecache.purge(exact=["/", *filter(None, [pagecache.public_path(directory)])])
+
+
+class StreetCreateView(PlaceChangedMixin, generic.CreateView):
+    place_kind = "street"
+
+
+class StreetEditView(PlaceChangedMixin, generic.EditView):
+    place_kind = "street"
+
+
+class StreetDeleteView(PlaceChangedMixin, generic.DeleteView):
+    place_kind = "street"
+
+
+class CommunityCreateView(PlaceChangedMixin, generic.CreateView):
+    place_kind = "community"
+
+
+class CommunityEditView(PlaceChangedMixin, generic.EditView):
+    place_kind = "community"
+
+
+class CommunityDeleteView(PlaceChangedMixin, generic.DeleteView):
+    place_kind = "community"
+
+
+class GroupCreateView(PlaceChangedMixin, generic.CreateView):
+    place_kind = "group"
+
+
+class GroupEditView(PlaceChangedMixin, generic.EditView):
+    place_kind = "group"
+
+
+class GroupDeleteView(PlaceChangedMixin, generic.DeleteView):
+    place_kind = "group"
 
 
 class EstateCreateView(DirectorySyncMixin, generic.CreateView):
@@ -152,6 +251,9 @@ class ServiceContractViewSet(ModelViewSet):
 
 
 class CommunityViewSet(ModelViewSet):
+    add_view_class = CommunityCreateView
+    edit_view_class = CommunityEditView
+    delete_view_class = CommunityDeleteView
     model = Community
     icon = "site"
     menu_label = "社区"
@@ -164,6 +266,9 @@ class CommunityViewSet(ModelViewSet):
 
 
 class StreetViewSet(ModelViewSet):
+    add_view_class = StreetCreateView
+    edit_view_class = StreetEditView
+    delete_view_class = StreetDeleteView
     model = Street
     icon = "pick"
     menu_label = "街道"
@@ -173,6 +278,9 @@ class StreetViewSet(ModelViewSet):
 
 
 class GroupViewSet(ModelViewSet):
+    add_view_class = GroupCreateView
+    edit_view_class = GroupEditView
+    delete_view_class = GroupDeleteView
     model = Group
     icon = "list-ul"
     menu_label = "分组"

@@ -13,10 +13,11 @@ from decimal import Decimal
 from pypinyin import lazy_pinyin
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from wagtail.log_actions import LogContext, log
-from wagtail.search import index
+from wagtail.search.backends import get_search_backends
 
 from core import pagecache
 from core.errors import RowProblem
@@ -503,25 +504,50 @@ def _label(model, field: str) -> str:
 # --- the pages of estates and firms, kept in step with the records ------------------------------
 
 
-def records_changed(*, estate_ids=(), firm_ids=()) -> None:
+# Pages indexed again per bulk write: a place renamed may touch thousands of estates.
+INDEX_CHUNK = 200
+
+
+def records_changed(*, estate_ids=(), firm_ids=(), progress=None) -> int:
     """The records of these estates or firms changed (an import, an editor's save, a contract made,
-    changed or deleted): their pages are indexed again (SPEC §11: saving or importing a record
-    updates its entry) and the cached pages that show them retired (core.pagecache), each page with
-    its tree, the directory that lists it, home and search. A firm's page lists the estates it
-    manages and an estate's names its firm, so a contract touches both sides: every firm that ever
-    had a contract with these estates goes with them."""
+    changed or deleted, a street, community or group renamed): the cached pages that show them are
+    retired (core.pagecache), each page with its tree, the directory that lists it, home and search,
+    and their search entries made again (SPEC §11: saving or importing a record updates its entry).
+    A firm's page lists the estates it manages and an estate's names its firm, so a contract touches
+    both sides: every firm that ever had a contract with these estates goes with them.
+
+    The pages render from the records, so they are retired first and show the change at once;
+    search, which answers from the entries, is retired again once they are all written.
+    `progress(done, total)` hears of each chunk. Returns the number of pages."""
     estate_ids, firm_ids = set(estate_ids), set(firm_ids)
     if estate_ids:
         firm_ids |= set(
             ServiceContract.objects.filter(estate_id__in=estate_ids).values_list("firm_id", flat=True)
         )
-    pages = [
-        *EstatePage.objects.filter(estate_id__in=estate_ids).select_related("estate"),
-        *FirmPage.objects.filter(firm_id__in=firm_ids).select_related("firm"),
+    sides = [
+        (EstatePage, list(EstatePage.objects.filter(estate_id__in=estate_ids).values_list("pk", "url_path"))),
+        (FirmPage, list(FirmPage.objects.filter(firm_id__in=firm_ids).values_list("pk", "url_path"))),
     ]
-    for page in pages:
-        index.insert_or_update_object(page)
-    pagecache.purge_pages([page.url_path for page in pages])
+    pagecache.purge_pages([url_path for _, rows in sides for _, url_path in rows])
+    total, done = sum(len(rows) for _, rows in sides), 0
+    for model, rows in sides:
+        ids = [pk for pk, _ in rows]
+        for start in range(0, len(ids), INDEX_CHUNK):
+            chunk = list(model.get_indexed_objects().filter(pk__in=ids[start : start + INDEX_CHUNK]))
+            for backend in get_search_backends(with_auto_update=True):
+                backend.add_bulk(model, chunk)
+            done += len(ids[start : start + INDEX_CHUNK])
+            if progress is not None:
+                progress(done, total)
+    if total:
+        pagecache.purge(trees=["/search/"])
+    return total
+
+
+def place_estate_ids(*, streets=(), communities=(), groups=()) -> list[int]:
+    """The estates whose pages name one of these places (street, community, group)."""
+    place = Q(street__in=streets) | Q(community__in=communities) | Q(group__in=groups)
+    return list(Estate.objects.filter(place).order_by("pk").values_list("pk", flat=True))
 
 
 def slug_for(name: str, *, fallback: str, taken: set[str]) -> str:

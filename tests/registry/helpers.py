@@ -1,6 +1,7 @@
 """Helpers the registry tests share: a small registry with public pages made with the plain ORM
 (invented names only; the `registry` fixture of the root conftest), and the registry import file
-(also used by the import-contract tests of tests/core) with what the import writes."""
+(also used by the import-contract tests of tests/core) with what the import writes; and reading a
+public page as an anonymous reader through the page cache (kept, or fresh after a purge)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
+from core import pagecache
 from registry.credit_code import make_code
 from registry.models import (
     Community,
@@ -132,3 +134,25 @@ def assert_nothing_written():
     assert not ServiceContract.objects.exists()
     assert not EstatePage.objects.exists()
     assert not ModelLogEntry.objects.exists()
+
+
+# --- public pages through the page cache -----------------------------------------------------
+
+
+def path_of(page) -> str:
+    return pagecache.public_path(page.url_path)
+
+
+def kept(client, path) -> str:
+    """Read `path` until it comes from the cache; its body."""
+    client.get(path)
+    response = client.get(path)
+    assert response["X-Page-Cache"] == "hit", path
+    return response.content.decode()
+
+
+def fresh(client, path) -> str:
+    """Read `path`, which a purge must have retired: rendered again; its body."""
+    response = client.get(path)
+    assert response.status_code == 200 and response["X-Page-Cache"] == "miss", path
+    return response.content.decode()

@@ -10,12 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from core import pagecache
 from portal.roles import roles_ensure
 from registry.models import Estate, EstatePage, Firm, FirmPage, ServiceContract
 from tests.factories import FirmFactory, estates_with_pages
-from tests.helpers import csv_bytes, make_user
-from tests.registry.helpers import FIRM_B, HEADER, good_rows
+from tests.helpers import csv_bytes, make_user, needs_concurrent_writers, post_at_once, run_at_once
+from tests.registry.helpers import FIRM_B, HEADER, fresh, good_rows, kept, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,24 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _page_cache_on(settings):
     settings.PORTAL_PAGE_CACHE_SECONDS = 600
-
-
-def path_of(page) -> str:
-    return pagecache.public_path(page.url_path)
-
-
-def kept(client, path) -> str:
-    """Read `path` until it comes from the cache; its body."""
-    client.get(path)
-    response = client.get(path)
-    assert response["X-Page-Cache"] == "hit", path
-    return response.content.decode()
-
-
-def fresh(client, path) -> str:
-    response = client.get(path)
-    assert response.status_code == 200 and response["X-Page-Cache"] == "miss", path
-    return response.content.decode()
 
 
 def test_a_handover_imported_retires_the_estate_page_and_both_firms_pages(
@@ -127,3 +108,63 @@ def test_an_estate_saved_in_the_admin_retires_its_page(editor_client, django_cap
         response = editor_client.post(reverse("estates:edit", args=[estate.pk]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     assert "4,321" in fresh(reader, estate_path)
+
+
+def contract_form(estate, firm, start, end="") -> dict:
+    return {"estate": estate.pk, "firm": firm.pk, "start": start, "end": end, "note": ""}
+
+
+@needs_concurrent_writers
+def test_two_editors_adding_the_same_contract_at_once_make_one_and_see_why_not_the_other():
+    """A double click on 保存, or two editors at once: the form's checks ran before either saved."""
+    firm = FirmFactory()
+    (estate,) = estates_with_pages(1, firm=FirmFactory())
+    ServiceContract.objects.filter(estate=estate).update(end="2024-12-31")
+    editor = make_user("contract-twice", roles_ensure()["editors"])
+    statuses = post_at_once(reverse("contracts:add"), editor, contract_form(estate, firm, "2025-01-01"))
+    assert sorted(statuses) == [200, 302]  # the second form shown again with its error, not a 500
+    assert ServiceContract.objects.filter(estate=estate, firm=firm).count() == 1
+
+
+@needs_concurrent_writers
+def test_two_overlapping_contracts_saved_at_once_cannot_both_stand():
+    first, second = FirmFactory(), FirmFactory()
+    (estate,) = estates_with_pages(1, firm=FirmFactory())
+    ServiceContract.objects.filter(estate=estate).update(end="2024-12-31")
+    editor = make_user("contract-overlap", roles_ensure()["editors"])
+
+    def add(firm, start):
+        def post():
+            client = Client()
+            client.force_login(editor)
+            response = client.post(reverse("contracts:add"), contract_form(estate, firm, start))
+            return response.status_code, (response.content.decode() if response.status_code == 200 else "")
+
+        return post
+
+    posts = iter([add(first, "2025-01-01"), add(second, "2025-03-01")])
+    results = run_at_once(lambda: next(posts)())
+    assert sorted(status for status, _ in results) == [200, 302]
+    (refused,) = [body for status, body in results if status == 200]
+    assert "同一小区的服务合同期限不能重叠" in refused
+    assert ServiceContract.objects.filter(estate=estate, end__isnull=True).count() == 1
+
+
+def test_a_contract_that_became_overlapping_while_the_form_was_checked_is_refused(editor_client, monkeypatch):
+    """The check made again under the estate's lock sees what another save wrote in between."""
+    from registry import admin as registry_admin
+
+    firm, rival = FirmFactory(), FirmFactory()
+    (estate,) = estates_with_pages(1, firm=FirmFactory())
+    ServiceContract.objects.filter(estate=estate).update(end="2024-12-31")
+    checked = registry_admin._checked_under_lock
+
+    def another_save_first(contract, *, estate_ids):
+        ServiceContract.objects.create(estate=estate, firm=rival, start="2025-02-01")
+        checked(contract, estate_ids=estate_ids)
+
+    monkeypatch.setattr(registry_admin, "_checked_under_lock", another_save_first)
+    response = editor_client.post(reverse("contracts:add"), contract_form(estate, firm, "2025-01-01"))
+    assert response.status_code == 200
+    assert "同一小区的服务合同期限不能重叠" in response.content.decode()
+    assert not ServiceContract.objects.filter(estate=estate, firm=firm).exists()
