@@ -8,6 +8,7 @@ release's digest and its Last-Modified is the publication time.
 """
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -15,7 +16,7 @@ from urllib.parse import quote
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
 from ratings import selectors, workbook
@@ -25,6 +26,7 @@ LIST_SEPARATOR = "；"
 # A spreadsheet runs a cell beginning with one of these as a formula (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
 
 def _release(request, quarter_slug: str, version: str | None):
@@ -52,17 +54,19 @@ def _conditional(kind: str, *, weak: bool = False):
 
     def etag(request, quarter_slug, version=None):
         release = _release(request, quarter_slug, version)
-        if release is None:
-            return None
-        # The files' version too: bytes written by other code are another entity (RFC 9110).
-        tag = f'"{release.digest}-{kind}-f{FILES_VERSION}"'
-        return f"W/{tag}" if weak else tag
+        return _etag(release, kind, weak=weak) if release is not None else None
 
     def last_modified(request, quarter_slug, version=None):
         release = _release(request, quarter_slug, version)
         return release.published_at if release is not None else None
 
     return condition(etag_func=etag, last_modified_func=last_modified)
+
+
+def _etag(release, kind: str, *, weak: bool = False) -> str:
+    # The files' version too: bytes written by other code are another entity (RFC 9110).
+    tag = f'"{release.digest}-{kind}-f{FILES_VERSION}"'
+    return f"W/{tag}" if weak else tag
 
 
 def _download_name(release, extension: str) -> str:
@@ -84,14 +88,26 @@ IMMUTABLE_SECONDS = 365 * 24 * 3600
 
 
 def _open_data_response(
-    body: bytes, content_type: str, disposition: str, version: str | None
+    request, release, kind: str, content_type: str, disposition: str, version: str | None, build
 ) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
+    """One of a release's files, compressed once and kept (`_frozen_file`) for a reader that accepts
+    gzip, as GZipMiddleware would send it (Vary, a weak ETag): a 22 MB city document is not
+    compressed again on each request the page cache misses (a new query string, an expired entry)."""
+    compressed = _accepts_gzip(request) and _frozen_gzip(release, kind, build)
+    response = HttpResponse(compressed or _frozen_file(release, kind, build), content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = _etag(release, kind, weak=True)  # RFC 9110 8.8.1, as GZipMiddleware does
     response["Content-Disposition"] = disposition
     response["Access-Control-Allow-Origin"] = "*"
     if version is not None:
         patch_cache_control(response, public=True, max_age=IMMUTABLE_SECONDS, immutable=True)
     return response
+
+
+def _accepts_gzip(request) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 # Bump when the code that writes the files changes: a release never changes, so its files are
@@ -103,7 +119,7 @@ FILES_VERSION = 1
 
 def _frozen_file(release, kind: str, build) -> bytes:
     """The bytes of one of a release's files, built on first request and kept by its digest."""
-    key = f"ratings:release-file:{FILES_VERSION}:{release.digest}:{kind}"
+    key = _file_key(release, kind)
     body = cache.get(key)
     if body is None:
         body = build()
@@ -111,15 +127,38 @@ def _frozen_file(release, kind: str, build) -> bytes:
     return body
 
 
+def _frozen_gzip(release, kind: str, build) -> bytes | None:
+    """The file gzipped once (level 9: made once, read many times) and kept beside it; None when
+    gzip would not make it smaller. Public data: nothing secret for BREACH to guess at."""
+    key = _file_key(release, f"{kind}.gz")
+    body = cache.get(key)
+    if body is None:
+        plain = _frozen_file(release, kind, build)
+        body = gzip.compress(plain, compresslevel=9, mtime=0)
+        if len(body) >= len(plain):
+            body = b""
+        cache.set(key, body, None)
+    return body or None
+
+
+def _file_key(release, kind: str) -> str:
+    return f"ratings:release-file:{FILES_VERSION}:{release.digest}:{kind}"
+
+
 @_conditional("json")
 def release_json(request, quarter_slug: str, version: str | None = None):
     """Exactly the document the release froze, digest included."""
     release = _release_or_404(request, quarter_slug, version)
-    body = _frozen_file(
-        release, "json", lambda: json.dumps(_document(release), ensure_ascii=False, indent=1).encode("utf-8")
-    )
     disposition = f'inline; filename="sunshine-{release.quarter}-v{release.version}.json"'
-    return _open_data_response(body, "application/json; charset=utf-8", disposition, version)
+    return _open_data_response(
+        request,
+        release,
+        "json",
+        "application/json; charset=utf-8",
+        disposition,
+        version,
+        lambda: json.dumps(_document(release), ensure_ascii=False, indent=1).encode("utf-8"),
+    )
 
 
 def csv_cell(value) -> str:
@@ -143,8 +182,15 @@ def release_csv(request, quarter_slug: str, version: str | None = None):
     then what the lists say of the estate (its named black-list reasons, its exit warning);
     UTF-8 with a BOM so that Excel in China opens it right."""
     release = _release_or_404(request, quarter_slug, version)
-    body = _frozen_file(release, "csv", lambda: _csv_body(_document(release)))
-    return _open_data_response(body, "text/csv; charset=utf-8", _download_name(release, "csv"), version)
+    return _open_data_response(
+        request,
+        release,
+        "csv",
+        "text/csv; charset=utf-8",
+        _download_name(release, "csv"),
+        version,
+        lambda: _csv_body(_document(release)),
+    )
 
 
 def _csv_body(document: dict) -> bytes:
@@ -168,5 +214,12 @@ def release_xlsx(request, quarter_slug: str, version: str | None = None):
     """The release as an Excel workbook with Chinese headers: a sheet of estates, one of months;
     codes are text cells (`ratings.workbook`)."""
     release = _release_or_404(request, quarter_slug, version)
-    body = _frozen_file(release, "xlsx", lambda: workbook.release_workbook(_document(release)))
-    return _open_data_response(body, workbook.CONTENT_TYPE, _download_name(release, "xlsx"), version)
+    return _open_data_response(
+        request,
+        release,
+        "xlsx",
+        workbook.CONTENT_TYPE,
+        _download_name(release, "xlsx"),
+        version,
+        lambda: workbook.release_workbook(_document(release)),
+    )
