@@ -93,13 +93,15 @@ class ContractDeleteView(ContractChangedMixin, generic.DeleteView):
 class PlaceChangedMixin:
     """A street, community or group made, changed or deleted. The directory's filters and the home
     page's groups name the places: retired at once. Each of the place's estates names it on its page
-    and is found by it: a change to a place that has estates starts a job that retires those pages
+    and is found by it: a new name for a place that has estates starts a job that retires those pages
     (and their firms') and indexes them again, with a message linking to its progress."""
 
     place_kind: str = "street"
 
     def save_instance(self):
-        changed = self.form.instance.pk is not None and self.form.has_changed()
+        # Estates' pages show the place by its name only (a group's description and order show in
+        # the directory and on home, retired in any case).
+        changed = self.form.instance.pk is not None and "name" in self.form.changed_data
         instance = super().save_instance()
         self._estates_follow = changed and bool(place_estate_ids(**{PLURAL[self.place_kind]: [instance.pk]}))
         return instance

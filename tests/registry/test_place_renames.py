@@ -74,11 +74,14 @@ def test_a_group_renamed_retires_its_estates_and_firms_pages_and_search_finds_th
     assert reverse("background_jobs:detail", args=[job.pk]) in str(message)  # the link to its progress
 
 
-def test_a_save_that_changes_nothing_starts_no_job(editor_client, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("changes", [{}, {"description": "只改说明", "sort_order": 7}])
+def test_a_save_that_keeps_the_name_starts_no_job(changes, editor_client, django_capture_on_commit_callbacks):
+    """A second click on 保存 changes nothing; a new description or order shows in the directory
+    and on home only, which are retired at once."""
     group = GroupFactory(name="普通住宅组")
     estates_with_pages(2, group=group)
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(reverse("groups:edit", args=[group.pk]), group_data(group))
+        response = editor_client.post(reverse("groups:edit", args=[group.pk]), group_data(group, **changes))
     assert response.status_code == 302
     assert not BackgroundJob.objects.filter(kind=PLACE_PAGES).exists()
 
