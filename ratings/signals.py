@@ -4,6 +4,7 @@
   quarter's computation (`quarter_freeze`);
 - a QuarterPage being published makes its release (`release_publish`) from that frozen document,
   inside the same transaction as the publication, so a page never goes live without its release;
+  once committed, the release's pages are purged and its open-data files written ahead (a task);
 - a quarter's approval task is approved or sent back only through `quarter_review` (locked and
   idempotent): any other path, such as Wagtail's workflow-action view, is refused;
 - a released quarter's page, a quarter page in review, and the page of an estate with a released
@@ -26,6 +27,7 @@ from ratings.selectors import page_protection_reason
 from ratings.selectors.common import LATEST_RELEASE_KEY, release_public_paths
 from ratings.services.publication import publication_approver, quarter_decision_refusal, release_publish
 from ratings.services.quarters import quarter_freeze
+from ratings.tasks import release_files_task
 from registry.models import EstatePage
 
 
@@ -75,6 +77,14 @@ def purge_release_pages(sender, instance, created=False, **kwargs):
         transaction.on_commit(lambda: _purge_release(instance))
 
 
+def prepare_release_files(sender, instance, created=False, **kwargs):
+    """A new release's files are written ahead by a background task once it is committed. Robust:
+    a task that cannot be queued leaves the files to be written on the first request, as before."""
+    if created:
+        release_id = instance.pk
+        transaction.on_commit(lambda: release_files_task.enqueue(release_id=release_id), robust=True)
+
+
 def _purge_release(release):
     exact, trees = release_public_paths(release)
     pagecache.purge(exact=exact, trees=trees)
@@ -82,6 +92,7 @@ def _purge_release(release):
 
 def connect() -> None:
     post_save.connect(purge_release_pages, sender=Release, dispatch_uid="ratings-release-purges-pages")
+    post_save.connect(prepare_release_files, sender=Release, dispatch_uid="ratings-release-files-ahead")
     # Page only (every page's delete includes its Page row): other models keep the fast delete.
     pre_delete.connect(refuse_protected_page_delete, sender=Page, dispatch_uid="ratings-protect-page-delete")
     pre_save.connect(refuse_protected_page_unpublish, dispatch_uid="ratings-protect-page-unpublish")

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from core.errors import ActionRefused, BatchAlreadyApplied, FileRefused, ImportRefused
 from core.jobs import JOB_PRIORITY, JobOutcome, job_run, job_start
-from ratings import selectors
-from ratings.models import ImportBatch
+from ratings import files, selectors
+from ratings.models import ImportBatch, Release
 from ratings.services.imports import import_batch_apply
 from ratings.services.quarters import quarter_compute
 
@@ -99,3 +99,14 @@ def import_batch_apply_start(*, batch: ImportBatch, user):
         batch_id=batch.pk,
         user_id=user.pk if user else None,
     )
+
+
+# --- a release's files, written ahead -----------------------------------------------------------
+
+
+@task()
+def release_files_task(*, release_id: int) -> list[str]:
+    """Write a new release's data.json, data.csv and data.xlsx (with their gzip) into the shared
+    cache (`ratings.files`), so that the first readers after a publication find them made."""
+    release = Release.objects.defer("document").filter(pk=release_id).first()
+    return files.release_files_prepare(release) if release is not None else []

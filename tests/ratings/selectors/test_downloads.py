@@ -131,11 +131,11 @@ def test_open_data_answers_a_conditional_get_with_304(client, released, name):
 
 @pytest.mark.parametrize("name", ["data.json", "data.csv", "data.xlsx"])
 def test_files_written_by_new_code_are_not_answered_304_for_the_old_tag(client, released, name, monkeypatch):
-    from ratings import views
+    from ratings import files
 
     url = f"/ratings/2025-q1/{name}"
     etag = client.get(url)["ETag"]
-    monkeypatch.setattr(views, "FILES_VERSION", views.FILES_VERSION + 1)
+    monkeypatch.setattr(files, "FILES_VERSION", files.FILES_VERSION + 1)
     again = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
 
@@ -179,11 +179,11 @@ def test_each_open_data_file_runs_the_same_few_queries_for_5_or_60_estates(clien
 
 @pytest.mark.parametrize("extension", ["json", "csv", "xlsx"])
 def test_a_release_file_is_written_once_and_then_served_as_written(client, released, monkeypatch, extension):
-    from ratings import views
+    from ratings import files
 
     built = []
-    original = views._document
-    monkeypatch.setattr(views, "_document", lambda release: built.append(release.pk) or original(release))
+    original = files.document
+    monkeypatch.setattr(files, "document", lambda release: built.append(release.pk) or original(release))
     first = client.get(f"/ratings/2025-q1/data.{extension}")
     second = client.get(f"/ratings/2025-q1/data.{extension}")
     assert first.status_code == second.status_code == 200
@@ -197,12 +197,12 @@ def test_a_reader_accepting_gzip_gets_the_file_compressed_once_and_kept(
 ):
     """A page-cache miss (here: each new query string) costs no compression: a city's data.json is
     22 MB, a fifth of a second of gzip per request."""
-    from ratings import views
+    from ratings import files
 
     compressed = []
-    original = views.gzip.compress
+    original = files.gzip.compress
     monkeypatch.setattr(
-        views.gzip, "compress", lambda data, **kw: compressed.append(1) or original(data, **kw)
+        files.gzip, "compress", lambda data, **kw: compressed.append(1) or original(data, **kw)
     )
     url = f"/ratings/2025-q1/data.{extension}"
     plain = client.get(url)
@@ -217,10 +217,49 @@ def test_a_reader_accepting_gzip_gets_the_file_compressed_once_and_kept(
     assert len(compressed) == 1
 
 
-def test_a_file_gzip_would_not_shrink_is_sent_as_it_is(client, released, monkeypatch):
-    from ratings import views
+def test_a_new_release_has_its_files_written_ahead_once_committed(
+    client, db, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The first residents to download after a publication find the files made (the task runs at
+    once under the test settings' immediate backend; in production, in the task worker)."""
+    from ratings import files
 
-    monkeypatch.setattr(views.gzip, "compress", lambda data, **kw: data + b"longer")
+    street_scores(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        release = publish()
+    written = []
+    original = files.document
+    monkeypatch.setattr(files, "document", lambda release: written.append(release.pk) or original(release))
+    for name in ("data.json", "data.csv", "data.xlsx"):
+        assert client.get(f"/ratings/2025-q1/{name}", HTTP_ACCEPT_ENCODING="gzip").status_code == 200
+        assert client.get(f"/ratings/2025-q1/v1/{name}").status_code == 200
+    assert written == []  # nothing was written on request
+    assert files.release_files_prepare(release) == ["json", "csv", "xlsx"]
+    assert written == []  # and writing ahead again finds them kept
+
+
+def test_a_release_whose_files_task_cannot_be_queued_is_still_published(
+    client, db, monkeypatch, django_capture_on_commit_callbacks
+):
+    from types import SimpleNamespace
+
+    from ratings import signals
+
+    def refuse(**kwargs):
+        raise RuntimeError("no task backend")
+
+    monkeypatch.setattr(signals, "release_files_task", SimpleNamespace(enqueue=refuse))
+    street_scores(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        release = publish()
+    assert release.version == 1
+    assert client.get("/ratings/2025-q1/data.json").status_code == 200  # written on request instead
+
+
+def test_a_file_gzip_would_not_shrink_is_sent_as_it_is(client, released, monkeypatch):
+    from ratings import files
+
+    monkeypatch.setattr(files.gzip, "compress", lambda data, **kw: data + b"longer")
     monkeypatch.setattr("django.middleware.gzip.compress_string", lambda data, **kw: data + b"longer")
     plain = client.get("/ratings/2025-q1/data.csv")
     answer = client.get("/ratings/2025-q1/data.csv", HTTP_ACCEPT_ENCODING="gzip")
