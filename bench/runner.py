@@ -15,7 +15,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO
+from unittest import mock
 
 if TYPE_CHECKING:
     from bench.serve import Rate
@@ -183,6 +185,8 @@ def public_city(options: Options, quarter: str, out: TextIO) -> list[Step]:
     from django.db import connection
 
     from bench import pages
+    from ratings import files, signals
+    from ratings.models import Release
     from ratings.services import publication
     from ratings.services.quarters import quarter_freeze
 
@@ -193,13 +197,31 @@ def public_city(options: Options, quarter: str, out: TextIO) -> list[Step]:
     step.note = ", ".join(f"{v:,} {k}" for k, v in city.counts.items())
     steps.append(step)
 
+    queued = []
+
     def publish():
         page = publication.quarter_page_ensure(quarter=quarter)
         page.refresh_from_db()
         quarter_freeze(quarter=quarter)
-        page.save_revision().publish()
+        # As in production, publishing only queues the writing of the release's files (a task the
+        # worker runs; the bench's settings would run it at once, inside the timed publication).
+        with mock.patch.object(
+            signals, "release_files_task", SimpleNamespace(enqueue=lambda **task: queued.append(task))
+        ):
+            page.save_revision().publish()
 
     step, _ = _timed(f"publish {quarter} (freeze + release)", len_estates(), None, publish, out)
+    steps.append(step)
+
+    def write_files():
+        # The release the task was queued for (none is queued inside a test's transaction, which
+        # never commits: then the quarter's release).
+        ids = [task["release_id"] for task in queued]
+        releases = Release.objects.filter(pk__in=ids) if ids else Release.objects.filter(quarter=quarter)
+        return files.release_files_prepare(releases.defer("document").latest("version"))
+
+    step, _ = _timed("release files written (the task)", len_estates(), None, write_files, out)
+    step.note = "data.json, data.csv and data.xlsx, each with its gzip, into the shared cache"
     steps.append(step)
     step, _ = _timed("update_index", 0, None, lambda: call_command("update_index", verbosity=0), out)
     steps.append(step)
