@@ -5,6 +5,8 @@ pages that show them retired (registry.services.records_changed). A street, comm
 made, renamed or deleted retires the directory and home at once; its estates' pages follow in a
 background job (registry.tasks)."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -22,18 +24,41 @@ from registry.tasks import PLURAL, place_pages_start
 
 class DirectorySyncMixin:
     """After an editor saves an estate or a firm, its public page follows (title, existence), its
-    search entry is made again and the cached pages that show it are retired."""
+    search entry is made again and the cached pages that show it are retired. An estate's page
+    names its firms (today's with its code and phone, and every one before): a firm's record
+    changed sends its estates' pages after it, in a background job (`EstatesFollowMixin`)."""
 
     sync_kind: str = "estates"
 
     def save_instance(self):
+        changed = self.form.instance.pk is not None and self.form.has_changed()
         instance = super().save_instance()
         directory_pages_sync(**{self.sync_kind: [instance]}, user=self.request.user)
         if self.sync_kind == "estates":
             records_changed(estate_ids=[instance.pk])
         else:
             records_changed(firm_ids=[instance.pk])
+            self._estates_follow = changed and bool(place_estate_ids(firms=[instance.pk]))
         return instance
+
+
+class EstatesFollowMixin:
+    """When `_estates_follow` was set while saving, start the job that retires and indexes again
+    the pages of the saved place's (or firm's) estates, and say so, with a link to its progress."""
+
+    _estates_follow = False
+
+    def save_action(self):
+        if self._estates_follow:
+            saved = repr(sorted((name, str(value)) for name, value in self.form.cleaned_data.items()))
+            edit = hashlib.sha256(saved.encode()).hexdigest()[:12]
+            job, _ = place_pages_start(place=self.object, user=self.request.user, edit=edit)
+            messages.info(
+                self.request,
+                f"“{self.object.name}”下小区的公开页面与搜索索引正在后台更新",
+                buttons=[messages.button(reverse("background_jobs:detail", args=[job.pk]), "查看进度")],
+            )
+        return super().save_action()
 
 
 class ContractChangedMixin:
@@ -90,7 +115,7 @@ class ContractDeleteView(ContractChangedMixin, generic.DeleteView):
     pass
 
 
-class PlaceChangedMixin:
+class PlaceChangedMixin(EstatesFollowMixin):
     """A street, community or group made, changed or deleted. The directory's filters and the home
     page's groups name the places: retired at once. Each of the place's estates names it on its page
     and is found by it: a new name for a place that has estates starts a job that retires those pages
@@ -108,13 +133,6 @@ class PlaceChangedMixin:
 
     def save_action(self):
         _directory_purge()
-        if self._estates_follow:
-            job, _ = place_pages_start(place=self.object, user=self.request.user)
-            messages.info(
-                self.request,
-                f"“{self.object.name}”下小区的公开页面与搜索索引正在后台更新",
-                buttons=[messages.button(reverse("background_jobs:detail", args=[job.pk]), "查看进度")],
-            )
         return super().save_action()
 
     def delete_action(self):
@@ -172,11 +190,11 @@ class EstateEditView(DirectorySyncMixin, generic.EditView):
     sync_kind = "estates"
 
 
-class FirmCreateView(DirectorySyncMixin, generic.CreateView):
+class FirmCreateView(DirectorySyncMixin, EstatesFollowMixin, generic.CreateView):
     sync_kind = "firms"
 
 
-class FirmEditView(DirectorySyncMixin, generic.EditView):
+class FirmEditView(DirectorySyncMixin, EstatesFollowMixin, generic.EditView):
     sync_kind = "firms"
 
 

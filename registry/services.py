@@ -544,10 +544,13 @@ def records_changed(*, estate_ids=(), firm_ids=(), progress=None) -> int:
     return total
 
 
-def place_estate_ids(*, streets=(), communities=(), groups=()) -> list[int]:
-    """The estates whose pages name one of these places (street, community, group)."""
+def place_estate_ids(*, streets=(), communities=(), groups=(), firms=()) -> list[int]:
+    """The estates whose pages name one of these places (street, community, group) or firms (the
+    one managing it today, and every one before in its record of changes)."""
     place = Q(street__in=streets) | Q(community__in=communities) | Q(group__in=groups)
-    return list(Estate.objects.filter(place).order_by("pk").values_list("pk", flat=True))
+    managed = ServiceContract.objects.filter(firm__in=firms).values("estate_id")
+    estates = Estate.objects.filter(place | Q(pk__in=managed))
+    return list(estates.order_by("pk").values_list("pk", flat=True))
 
 
 def slug_for(name: str, *, fallback: str, taken: set[str]) -> str:

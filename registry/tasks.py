@@ -1,19 +1,19 @@
 """The registry's long operation as a background job (core.jobs): after a street, community or
-group is renamed, the pages of its estates (and of the firms managing them) are retired from the
-page cache and indexed again. A group may hold thousands of estates: too many to index inside the
-editor's save request."""
+group is renamed, or a firm's record changed, the pages of its estates (and of the firms managing
+them) are retired from the page cache and indexed again. A group may hold thousands of estates, a
+firm hundreds: too many to index inside the editor's save request."""
 
 from django_tasks import task
 
 from django.urls import reverse
 
 from core.jobs import JOB_PRIORITY, JobOutcome, job_run, job_start
-from registry.models import Community, Group, Street
+from registry.models import Community, Firm, Group, Street
 from registry.services import place_estate_ids, records_changed
 
 PLACE_PAGES = "registry.place_pages"
-PLACE_MODELS = {"street": Street, "community": Community, "group": Group}
-PLURAL = {"street": "streets", "community": "communities", "group": "groups"}
+PLACE_MODELS = {"street": Street, "community": Community, "group": Group, "firm": Firm}
+PLURAL = {"street": "streets", "community": "communities", "group": "groups", "firm": "firms"}
 
 
 @task(priority=JOB_PRIORITY)
@@ -31,14 +31,15 @@ def place_pages_task(*, job_id: int, place_kind: str, pk: int) -> dict:
     return job_run(job_id=job_id, work=work)
 
 
-def place_pages_start(*, place, user):
-    """Start the job for a place just saved. The place's name is in the subject: a second click
-    on the same save lands on the job under way, another rename starts its own."""
+def place_pages_start(*, place, user, edit: str):
+    """Start the job for a place (or firm) just saved. `edit` names the saved values (a digest of
+    the form's data), so a second click on the same save lands on the job under way, and another
+    edit, which the running job may have missed, starts its own."""
     place_kind = next(kind for kind, model in PLACE_MODELS.items() if isinstance(place, model))
     return job_start(
         task=place_pages_task,
         kind=PLACE_PAGES,
-        subject=f"{place_kind}:{place.pk}:{place.name}"[:100],
+        subject=f"{place_kind}:{place.pk}:{edit}"[:100],
         label=f"更新{place._meta.verbose_name}“{place.name}”的小区页面"[:200],
         user=user,
         place_kind=place_kind,

@@ -67,7 +67,7 @@ def test_a_group_renamed_retires_its_estates_and_firms_pages_and_search_finds_th
 
     job = BackgroundJob.objects.get(kind=PLACE_PAGES)
     assert job.status == BackgroundJob.Status.SUCCEEDED
-    assert job.subject == f"group:{group.pk}:焕新改造组"
+    assert job.subject.startswith(f"group:{group.pk}:")
     assert job.total == 4 and job.done == 4  # three estate pages and the firm's
     (message,) = [m for m in get_messages(response.wsgi_request) if "后台更新" in str(m)]
     assert "焕新改造组" in str(message)
@@ -136,3 +136,37 @@ def test_records_changed_indexes_in_chunks_and_reports_each(monkeypatch):
     )
     assert pages == 6
     assert heard == [(2, 6), (4, 6), (5, 6), (6, 6)]
+
+
+def test_a_firm_renamed_or_given_a_new_phone_reaches_its_estates_pages_and_search(
+    editor_client, django_capture_on_commit_callbacks
+):
+    """An estate's page names its firm, with its code and phone; search finds it by its firm."""
+    firm = FirmFactory(name="旧名物业服务有限公司", phone="010-11112222")
+    estates = estates_with_pages(2, firm=firm)
+    reader = Client()
+    paths = [path_of(EstatePage.objects.get(estate=e)) for e in estates]
+    for path in paths:
+        assert "旧名物业" in kept(reader, path)
+    data = {
+        "name": "新名物业服务有限公司",
+        "credit_code": firm.credit_code,
+        "phone": "010-33334444",
+        "address": firm.address,
+        "account_group": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("firms:edit", args=[firm.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    for path in paths:
+        body = fresh(reader, path)
+        assert "新名物业" in body and "010-33334444" in body
+    found = reader.get("/search/?q=新名物业").content.decode()
+    assert all(estate.name in found for estate in estates)
+    job = BackgroundJob.objects.get(kind=PLACE_PAGES)
+    assert job.subject.startswith(f"firm:{firm.pk}:") and job.status == BackgroundJob.Status.SUCCEEDED
+
+    # The same form sent again (a second click) lands on no new job: nothing changed.
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("firms:edit", args=[firm.pk]), data)
+    assert BackgroundJob.objects.filter(kind=PLACE_PAGES).count() == 1
