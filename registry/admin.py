@@ -55,7 +55,7 @@ class EstatesFollowMixin:
             job, _ = place_pages_start(place=self.object, user=self.request.user, edit=edit)
             messages.info(
                 self.request,
-                f"“{self.object.name}”下小区的公开页面与搜索索引正在后台更新",
+                f"“{self.object.name}”相关小区的公开页面与搜索索引正在后台更新",
                 buttons=[messages.button(reverse("background_jobs:detail", args=[job.pk]), "查看进度")],
             )
         return super().save_action()
