@@ -22,8 +22,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from core import pagecache
 from registry.models import Community, Estate, EstateIndexPage, Firm, Group, ServiceContract, Street
-from registry.services import directory_pages_sync, place_estate_ids, records_changed
-from registry.tasks import PLURAL, place_pages_start
+from registry.services import directory_pages_sync, records_changed
+from registry.tasks import place_estates, place_pages_start
 
 
 class DirectorySyncMixin:
@@ -42,7 +42,7 @@ class DirectorySyncMixin:
             records_changed(estate_ids=[instance.pk])
         else:
             records_changed(firm_ids=[instance.pk])
-            self._estates_follow = changed and bool(place_estate_ids(firms=[instance.pk]))
+            self._estates_follow = changed and bool(place_estates(instance))
         return instance
 
 
@@ -147,14 +147,12 @@ class PlaceChangedMixin(EstatesFollowMixin):
     and is found by it: a new name for a place that has estates starts a job that retires those pages
     (and their firms') and indexes them again, with a message linking to its progress."""
 
-    place_kind: str = "street"
-
     def save_instance(self):
         # Estates' pages show the place by its name only (a group's description and order show in
         # the directory and on home, retired in any case).
         changed = self.form.instance.pk is not None and "name" in self.form.changed_data
         instance = super().save_instance()
-        self._estates_follow = changed and bool(place_estate_ids(**{PLURAL[self.place_kind]: [instance.pk]}))
+        self._estates_follow = changed and bool(place_estates(instance))
         return instance
 
     def save_action(self):
@@ -172,48 +170,20 @@ def _directory_purge() -> None:
     pagecache.purge(exact=["/", *filter(None, [pagecache.public_path(directory)])])
 
 
-class StreetCreateView(PlaceChangedMixin, generic.CreateView):
-    place_kind = "street"
-
-
-class StreetEditView(PlaceChangedMixin, generic.EditView):
-    place_kind = "street"
-
-
-class StreetDeleteView(ProtectedDeleteMixin, PlaceChangedMixin, generic.DeleteView):
-    place_kind = "street"
-
-
-class CommunityCreateView(PlaceChangedMixin, generic.CreateView):
-    place_kind = "community"
-
-
-class CommunityEditView(PlaceChangedMixin, generic.EditView):
-    place_kind = "community"
-
-
-class CommunityDeleteView(ProtectedDeleteMixin, PlaceChangedMixin, generic.DeleteView):
-    place_kind = "community"
-
-
-class GroupCreateView(PlaceChangedMixin, generic.CreateView):
-    place_kind = "group"
-
-
-class GroupEditView(PlaceChangedMixin, generic.EditView):
-    place_kind = "group"
-
-
-class GroupDeleteView(ProtectedDeleteMixin, PlaceChangedMixin, generic.DeleteView):
-    place_kind = "group"
-
-
-class EstateDeleteView(ProtectedDeleteMixin, generic.DeleteView):
+class PlaceCreateView(PlaceChangedMixin, generic.CreateView):
     pass
 
 
-class FirmDeleteView(ProtectedDeleteMixin, generic.DeleteView):
+class PlaceEditView(PlaceChangedMixin, generic.EditView):
     pass
+
+
+class PlaceDeleteView(ProtectedDeleteMixin, PlaceChangedMixin, generic.DeleteView):
+    pass
+
+
+class RecordDeleteView(ProtectedDeleteMixin, generic.DeleteView):
+    """An estate or a firm deleted (refused while contracts name it)."""
 
 
 class EstateCreateView(DirectorySyncMixin, generic.CreateView):
@@ -238,7 +208,7 @@ class EstateViewSet(ModelViewSet):
     menu_label = "小区"
     add_view_class = EstateCreateView
     edit_view_class = EstateEditView
-    delete_view_class = EstateDeleteView
+    delete_view_class = RecordDeleteView
     list_display = [
         "code",
         "name",
@@ -272,7 +242,7 @@ class FirmViewSet(ModelViewSet):
     menu_label = "物业企业"
     add_view_class = FirmCreateView
     edit_view_class = FirmEditView
-    delete_view_class = FirmDeleteView
+    delete_view_class = RecordDeleteView
     list_display = ["name", "credit_code", "phone"]
     search_fields = ["name", "credit_code"]
     search_backend_name = None
@@ -307,9 +277,9 @@ class ServiceContractViewSet(ModelViewSet):
 
 
 class CommunityViewSet(ModelViewSet):
-    add_view_class = CommunityCreateView
-    edit_view_class = CommunityEditView
-    delete_view_class = CommunityDeleteView
+    add_view_class = PlaceCreateView
+    edit_view_class = PlaceEditView
+    delete_view_class = PlaceDeleteView
     model = Community
     icon = "site"
     menu_label = "社区"
@@ -322,9 +292,9 @@ class CommunityViewSet(ModelViewSet):
 
 
 class StreetViewSet(ModelViewSet):
-    add_view_class = StreetCreateView
-    edit_view_class = StreetEditView
-    delete_view_class = StreetDeleteView
+    add_view_class = PlaceCreateView
+    edit_view_class = PlaceEditView
+    delete_view_class = PlaceDeleteView
     model = Street
     icon = "pick"
     menu_label = "街道"
@@ -334,9 +304,9 @@ class StreetViewSet(ModelViewSet):
 
 
 class GroupViewSet(ModelViewSet):
-    add_view_class = GroupCreateView
-    edit_view_class = GroupEditView
-    delete_view_class = GroupDeleteView
+    add_view_class = PlaceCreateView
+    edit_view_class = PlaceEditView
+    delete_view_class = PlaceDeleteView
     model = Group
     icon = "list-ul"
     menu_label = "分组"

@@ -533,10 +533,11 @@ def records_changed(*, estate_ids=(), firm_ids=(), progress=None) -> int:
     for model, rows in sides:
         ids = [pk for pk, _ in rows]
         for start in range(0, len(ids), INDEX_CHUNK):
-            chunk = list(model.get_indexed_objects().filter(pk__in=ids[start : start + INDEX_CHUNK]))
+            chunk_ids = ids[start : start + INDEX_CHUNK]
+            chunk = list(model.get_indexed_objects().filter(pk__in=chunk_ids))
             for backend in get_search_backends(with_auto_update=True):
                 backend.add_bulk(model, chunk)
-            done += len(ids[start : start + INDEX_CHUNK])
+            done += len(chunk_ids)
             if progress is not None:
                 progress(done, total)
     if total:

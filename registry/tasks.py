@@ -16,6 +16,15 @@ PLACE_MODELS = {"street": Street, "community": Community, "group": Group, "firm"
 PLURAL = {"street": "streets", "community": "communities", "group": "groups", "firm": "firms"}
 
 
+def place_kind(place) -> str:
+    return next(kind for kind, model in PLACE_MODELS.items() if isinstance(place, model))
+
+
+def place_estates(place) -> list[int]:
+    """The estates whose pages name this place (or firm)."""
+    return place_estate_ids(**{PLURAL[place_kind(place)]: [place.pk]})
+
+
 @task(priority=JOB_PRIORITY)
 def place_pages_task(*, job_id: int, place_kind: str, pk: int) -> dict:
     def work(report):
@@ -35,13 +44,13 @@ def place_pages_start(*, place, user, edit: str):
     """Start the job for a place (or firm) just saved. `edit` names the saved values (a digest of
     the form's data), so a second click on the same save lands on the job under way, and another
     edit, which the running job may have missed, starts its own."""
-    place_kind = next(kind for kind, model in PLACE_MODELS.items() if isinstance(place, model))
+    kind = place_kind(place)
     return job_start(
         task=place_pages_task,
         kind=PLACE_PAGES,
-        subject=f"{place_kind}:{place.pk}:{edit}"[:100],
+        subject=f"{kind}:{place.pk}:{edit}"[:100],
         label=f"更新{place._meta.verbose_name}“{place.name}”的小区页面"[:200],
         user=user,
-        place_kind=place_kind,
+        place_kind=kind,
         pk=place.pk,
     )
