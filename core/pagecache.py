@@ -45,6 +45,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from core import codings
+
 logger = logging.getLogger(__name__)
 
 # Never shared: the admin, private documents and their renditions, uploads and static files (served
@@ -110,9 +112,8 @@ ENTRY_FORM = "2"
 
 
 def _page_key(request) -> str:
-    """One entry per host, path, query string, type size and encoding; which generations it was
+    """One entry per host, path, query string, type size and the codings the reader accepts; which generations it was
     rendered under is stored inside it (see PageCacheMiddleware)."""
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     parts = [
         ENTRY_FORM,
         _release(),
@@ -121,7 +122,7 @@ def _page_key(request) -> str:
         request.path,
         request.META.get("QUERY_STRING", ""),
         "L" if request.COOKIES.get(LARGE_TYPE_COOKIE) == "1" else "N",
-        "gz" if accepts_gzip else "id",
+        codings.coding_key(request),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"{KEY_PREFIX}:page:{digest}"

@@ -8,16 +8,15 @@ release's digest and its Last-Modified is the publication time. The files themse
 and kept by `ratings.files`.
 """
 
-import re
 from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
+from core import codings
 from ratings import files, selectors, workbook
-
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as GZipMiddleware reads Accept-Encoding
 
 
 def _release(request, quarter_slug: str, version: str | None):
@@ -77,13 +76,17 @@ IMMUTABLE_SECONDS = 365 * 24 * 3600
 def _open_data_response(
     request, release, kind: str, content_type: str, disposition: str, version: str | None
 ) -> HttpResponse:
-    """One of a release's files as kept (`ratings.files`): its gzip for a reader that accepts it, sent
-    as GZipMiddleware would send it (Vary, a weak ETag)."""
-    compressed = _accepts_gzip(request) and files.file_gzip(release, kind)
-    response = HttpResponse(compressed or files.file_bytes(release, kind), content_type=content_type)
+    """One of a release's files as kept (`ratings.files`): in brotli or gzip for a reader that
+    accepts it (brotli first: a third smaller), with Vary and a weak ETag, as GZipMiddleware sends
+    a compressed page."""
+    try:
+        coding, body = _compressed(request, release, kind)
+        response = HttpResponse(body or files.file_bytes(release, kind), content_type=content_type)
+    except files.FileBeingWritten:
+        return _being_written(request, release, kind)
     patch_vary_headers(response, ("Accept-Encoding",))
-    if compressed:
-        response["Content-Encoding"] = "gzip"
+    if body:
+        response["Content-Encoding"] = coding
         response["ETag"] = _etag(release, kind, weak=True)  # RFC 9110 8.8.1, as GZipMiddleware does
     response["Content-Disposition"] = disposition
     response["Access-Control-Allow-Origin"] = "*"
@@ -92,8 +95,34 @@ def _open_data_response(
     return response
 
 
-def _accepts_gzip(request) -> bool:
-    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+# How long a reader is asked to wait while a file is being written (a city's workbook: 16 s).
+RETRY_AFTER_SECONDS = 15
+
+
+def _being_written(request, release, kind: str) -> HttpResponse:
+    """503 with Retry-After, in Chinese, kept by no cache: the file is being written by another
+    worker or the task, and this reader comes back in a moment rather than writing it again."""
+    response = render(
+        request,
+        "ratings/file_being_written.html",
+        {
+            "file_name": f"data.{kind}",
+            "release_title": selectors.release_title(release.quarter, release.version),
+            "retry_after": RETRY_AFTER_SECONDS,
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def _compressed(request, release, kind: str) -> tuple[str, bytes | None]:
+    """The best coding the reader accepts in which the file is smaller, and its bytes."""
+    for coding, accepted in (("br", codings.accepts_brotli), ("gzip", codings.accepts_gzip)):
+        if accepted(request) and (body := files.file_encoded(release, kind, coding)):
+            return coding, body
+    return "", None
 
 
 @_conditional("json")
