@@ -10,7 +10,9 @@ import cProfile
 import os
 import platform
 import pstats
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -221,7 +223,7 @@ def public_city(options: Options, quarter: str, out: TextIO) -> list[Step]:
         return files.release_files_prepare(releases.defer("document").latest("version"))
 
     step, _ = _timed("release files written (the task)", len_estates(), None, write_files, out)
-    step.note = "data.json, data.csv and data.xlsx, each with its gzip, into the shared cache"
+    step.note = "data.json, data.csv and data.xlsx, each with its brotli and gzip, into the shared cache"
     steps.append(step)
     step, _ = _timed("update_index", 0, None, lambda: call_command("update_index", verbosity=0), out)
     steps.append(step)
@@ -279,37 +281,55 @@ def load_test(paths: dict[str, str], options: Options, out: TextIO) -> list:
 
 def serve_rates(paths: dict[str, str], options: Options, out: TextIO) -> dict:
     """Requests per second of each page, uncached and cached, and of Wagtail's welcome page, each
-    under gunicorn -w 2 (bench.serve). The database must be a file or a server the servers reach."""
+    under gunicorn -w 2 (bench.serve); then of the same bytes the page cache sent for each page,
+    from a bare WSGI application (bench.samebytes): the ceiling of a cached page on this machine.
+    The database must be a file or a server the servers reach."""
     from django.db import connections
 
-    from bench import serve
+    from bench import samebytes, serve
 
     connections.close_all()
     database_url = os.environ["DATABASE_URL"]
     rates: dict = {"cold": {}, "uncached": {}, "cached": {}}
+    # What the page cache sent for each path, kept to be sent again without Django (bench.samebytes).
+    kept = Path(tempfile.mkdtemp(prefix="sunshine-bench-bytes-"))
+    targets = {name: serve.request_target(path) for name, path in paths.items()}
     measure = lambda base, path: serve.measure(  # noqa: E731
         base + path, seconds=options.serve_seconds, concurrency=options.concurrency
     )
-    print("\nServing Wagtail's bare welcome page (gunicorn -w 2)…", file=out, flush=True)
-    # The welcome page is measured before each of the portal's three runs and after the last (its
-    # server idles between), and the median is the yardstick: on a shared host one measurement
-    # varied from 104 to 258 req/s within an hour, and every "× welcome" carried that noise.
-    with serve.bare_wagtail() as welcome:
-        samples = [measure(welcome, "/")]
-        for mode, seconds, fragments in (("cold", 0, 0), ("uncached", 0, 600), ("cached", 600, 600)):
+    try:
+        print("\nServing Wagtail's bare welcome page (gunicorn -w 2)…", file=out, flush=True)
+        # The welcome page is measured before each of the portal's three runs and after the last (its
+        # server idles between), and the median is the yardstick: on a shared host one measurement
+        # varied from 104 to 258 req/s within an hour, and every "× welcome" carried that noise.
+        with serve.bare_wagtail() as welcome:
+            samples = [measure(welcome, "/")]
+            for mode, seconds, fragments in (("cold", 0, 0), ("uncached", 0, 600), ("cached", 600, 600)):
+                print(
+                    f"Serving the portal, page cache {'on' if seconds else 'off'}, fragments "
+                    f"{'on' if fragments else 'off'} (gunicorn -w 2)…",
+                    file=out,
+                    flush=True,
+                )
+                env = serve.portal_env(
+                    database_url=database_url, cache_seconds=seconds, fragment_seconds=fragments
+                )
+                with serve.gunicorn("portal.wsgi", env) as base:
+                    for name, path in paths.items():
+                        rates[mode][name] = measure(base, path)
+                    if mode == "cached":
+                        rates["bytes"] = samebytes.save(base, targets, kept, serve.ACCEPT_ENCODING)
+                samples.append(measure(welcome, "/"))
             print(
-                f"Serving the portal, page cache {'on' if seconds else 'off'}, fragments "
-                f"{'on' if fragments else 'off'} (gunicorn -w 2)…",
+                "Serving the same bytes from a bare WSGI application, no Django (gunicorn -w 2)…",
                 file=out,
                 flush=True,
             )
-            env = serve.portal_env(
-                database_url=database_url, cache_seconds=seconds, fragment_seconds=fragments
-            )
-            with serve.gunicorn("portal.wsgi", env) as base:
-                for name, path in paths.items():
-                    rates[mode][name] = measure(base, path)
+            with serve.gunicorn("bench.samebytes:application", {"BENCH_SAME_BYTES": str(kept)}) as base:
+                rates["same bytes"] = {name: measure(base, path) for name, path in paths.items()}
             samples.append(measure(welcome, "/"))
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
     rates["welcome"] = median_rate(samples)
     rates["welcome samples"] = samples
     return rates
@@ -326,7 +346,9 @@ def print_pages(paths: dict[str, str], rates: dict, out: TextIO) -> None:
     print("\npublic pages (queries: anonymous, second request; req/s: gunicorn -w 2, loopback)", file=out)
     print(
         "cold: page cache and fragment cache off; uncached: page cache off, every page rendered, its "
-        "costly parts from the fragment cache; cached: page cache on",
+        "costly parts from the fragment cache; cached: page cache on; bytes sent: the cached answer "
+        "(compressed as the client accepts); same bytes, no Django: those bytes and headers from a "
+        "bare WSGI application under gunicorn -w 2, the ceiling of a cached page on this machine",
         file=out,
     )
     if welcome:
@@ -342,18 +364,23 @@ def print_pages(paths: dict[str, str], rates: dict, out: TextIO) -> None:
         "path",
         "HTTP",
         "queries",
+        "bytes sent",
         "cold req/s",
         "× welcome",
         "uncached req/s",
         "× welcome",
         "cached req/s",
         "× welcome",
+        "same bytes, no Django",
+        "× welcome",
     )
     body = []
     for name, path in paths.items():
         status, queries = PAGE_QUERIES.get(name, (0, 0))
         row = [name, path if len(path) <= 40 else path[:37] + "…", str(status), str(queries)]
-        for mode in ("cold", "uncached", "cached"):
+        size = rates.get("bytes", {}).get(name)
+        row.append(f"{size:,}" if size is not None else "—")
+        for mode in ("cold", "uncached", "cached", "same bytes"):
             rate = rates.get(mode, {}).get(name)
             if rate is None:
                 row += ["—", "—"]

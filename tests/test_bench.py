@@ -249,7 +249,66 @@ def test_the_welcome_page_is_the_median_of_its_runs_and_every_run_is_printed():
         "welcome": median_rate(samples),
         "welcome samples": samples,
         "cached": {"estate": Rate(1500, 0, 1.0, [])},
+        "same bytes": {"estate": Rate(4500, 0, 1.0, [])},
+        "bytes": {"estate": 12345},
     }
     print_pages({"estate": "/estates/e1/"}, rates, out)
     assert "150.0 req/s, the median of 4 runs (104, 258, 150, 200;" in out.getvalue()
-    assert out.getvalue().splitlines()[-1].split()[-2:] == ["1500.0", "10.00"]
+    row = out.getvalue().splitlines()[-1].split()
+    assert row[-4:] == ["1500.0", "10.00", "4500.0", "30.00"]
+    assert "12,345" in row
+
+
+def test_the_same_bytes_server_sends_what_the_portal_sent(tmp_path, monkeypatch):
+    """bench.samebytes keeps each answer's bytes and headers as the bench's client received them,
+    and its bare WSGI application sends exactly those again for the same request target."""
+    import importlib
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bench import samebytes, serve
+
+    seen = []
+
+    class Portal(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append((self.path, self.headers["Accept-Encoding"]))
+            body = self.path.encode() * 1000
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "br")
+            self.send_header("X-Page-Cache", "hit")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        paths = {"search": "/search/?q=阳光", "data.json": "/ratings/2025-q4/data.json"}
+        targets = {name: serve.request_target(base + path) for name, path in paths.items()}
+        sizes = samebytes.save(base, targets, tmp_path, serve.ACCEPT_ENCODING)
+    finally:
+        server.shutdown()
+    assert seen == [(target, "gzip, deflate, br") for target in targets.values()]
+    assert sizes == {name: len(target.encode()) * 1000 for name, target in targets.items()}
+
+    monkeypatch.setenv("BENCH_SAME_BYTES", str(tmp_path))
+    app = importlib.reload(samebytes).application
+    started = []
+    start = lambda status, headers: started.append((status, headers))  # noqa: E731
+    for target in targets.values():
+        body = b"".join(app({"RAW_URI": target}, start))
+        status, headers = started[-1]
+        assert status == "200 OK" and body == target.encode() * 1000
+        assert dict(headers) == {
+            "Content-Type": "application/json",
+            "Content-Encoding": "br",
+            "Content-Length": str(len(body)),
+        }
+    assert app({"RAW_URI": "/other/"}, start) == [b"not found"]
+    assert started[-1][0] == "404 Not Found"
