@@ -20,9 +20,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from core import pagecache
-from registry.models import Community, Estate, EstateIndexPage, Firm, Group, ServiceContract, Street
-from registry.services import directory_pages_sync, records_changed
+from registry.models import Community, Estate, Firm, Group, ServiceContract, Street
+from registry.services import directory_pages_sync, directory_purge, records_changed
 from registry.tasks import place_estates, place_pages_start
 
 
@@ -156,18 +155,12 @@ class PlaceChangedMixin(EstatesFollowMixin):
         return instance
 
     def save_action(self):
-        _directory_purge()
+        directory_purge()
         return super().save_action()
 
     def delete_action(self):
         super().delete_action()
-        _directory_purge()
-
-
-def _directory_purge() -> None:
-    """The estate directory (with every filter) and home: they list the streets, communities and groups."""
-    directory = EstateIndexPage.objects.values_list("url_path", flat=True).first()
-    pagecache.purge(exact=["/", *filter(None, [pagecache.public_path(directory)])])
+        directory_purge()
 
 
 class PlaceCreateView(PlaceChangedMixin, generic.CreateView):

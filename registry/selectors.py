@@ -259,3 +259,12 @@ def firm_search_texts(firm: Firm) -> list[str]:
         return [firm.name, firm.credit_code, *estates_managed([firm.pk]).values_list("name", flat=True)]
     estates = {contract.estate.code: contract.estate.name for contract in contracts}
     return [firm.name, firm.credit_code, *(estates[code] for code in sorted(estates))]
+
+
+def place_estate_ids(*, streets=(), communities=(), groups=(), firms=()) -> list[int]:
+    """The estates whose pages name one of these places (street, community, group) or firms (the
+    one managing it today, and every one before in its record of changes)."""
+    place = Q(street__in=streets) | Q(community__in=communities) | Q(group__in=groups)
+    managed = ServiceContract.objects.filter(firm__in=firms).values("estate_id")
+    estates = Estate.objects.filter(place | Q(pk__in=managed))
+    return list(estates.order_by("pk").values_list("pk", flat=True))

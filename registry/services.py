@@ -13,7 +13,6 @@ from decimal import Decimal
 from pypinyin import lazy_pinyin
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from wagtail.log_actions import LogContext, log
@@ -545,13 +544,11 @@ def records_changed(*, estate_ids=(), firm_ids=(), progress=None) -> int:
     return total
 
 
-def place_estate_ids(*, streets=(), communities=(), groups=(), firms=()) -> list[int]:
-    """The estates whose pages name one of these places (street, community, group) or firms (the
-    one managing it today, and every one before in its record of changes)."""
-    place = Q(street__in=streets) | Q(community__in=communities) | Q(group__in=groups)
-    managed = ServiceContract.objects.filter(firm__in=firms).values("estate_id")
-    estates = Estate.objects.filter(place | Q(pk__in=managed))
-    return list(estates.order_by("pk").values_list("pk", flat=True))
+def directory_purge() -> None:
+    """Retire the estate directory (with every filter) and home: they list the streets, communities
+    and groups."""
+    directory = EstateIndexPage.objects.values_list("url_path", flat=True).first()
+    pagecache.purge(exact=["/", *filter(None, [pagecache.public_path(directory)])])
 
 
 def slug_for(name: str, *, fallback: str, taken: set[str]) -> str:

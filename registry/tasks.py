@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from core.jobs import JOB_PRIORITY, JobOutcome, job_run, job_start
 from registry.models import Community, Firm, Group, Street
-from registry.services import place_estate_ids, records_changed
+from registry.selectors import place_estate_ids
+from registry.services import records_changed
 
 PLACE_PAGES = "registry.place_pages"
 PLACE_MODELS = {"street": Street, "community": Community, "group": Group, "firm": Firm}
