@@ -8,6 +8,7 @@ release's digest and its Last-Modified is the publication time. The files themse
 and kept by `ratings.files`.
 """
 
+from functools import wraps
 from urllib.parse import quote
 
 from django.http import Http404, HttpResponse
@@ -50,7 +51,22 @@ def _conditional(kind: str, *, weak: bool = False):
         release = _release(request, quarter_slug, version)
         return release.published_at if release is not None else None
 
-    return condition(etag_func=etag, last_modified_func=last_modified)
+    conditional = condition(etag_func=etag, last_modified_func=last_modified)
+
+    def decorator(view):
+        view = conditional(view)
+
+        @wraps(view)
+        def answer(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 503:  # not the file (_being_written): nothing to validate
+                del response["ETag"]
+                del response["Last-Modified"]
+            return response
+
+        return answer
+
+    return decorator
 
 
 def _etag(release, kind: str, *, weak: bool = False) -> str:

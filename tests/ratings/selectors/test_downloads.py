@@ -373,6 +373,7 @@ def test_a_reader_is_asked_to_come_back_while_the_file_is_still_being_written(cl
     assert response.status_code == 503
     assert response["Retry-After"] == "15"
     assert "no-store" in response["Cache-Control"]
+    assert not response.has_header("ETag") and not response.has_header("Last-Modified")
     text = response.content.decode()
     assert "数据文件正在生成" in text and "2025年第1季度物业服务评级（第1版）的 data.xlsx" in text
     # The other files are not held up, and once the lock is gone the workbook is written.
