@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import django_filters
 
+from django import forms
 from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Value, prefetch_related_objects
@@ -60,6 +61,12 @@ def live_cases():
 # --------------------------------------------------------------------------- the list
 
 
+# The case list's firm and estate filters are selects up to this many choices (a street's firms
+# and estates); above it they are kept in the address only (CaseFilter.form).
+RECORD_CHOICES_MAX = 100
+RECORD_FILTERS = ("firm", "estate")
+
+
 class CaseFilter(django_filters.FilterSet):
     """Category, tag, firm, estate and issue; any of them together."""
 
@@ -93,6 +100,40 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["estate"].queryset = Estate.objects.filter(with_cases).distinct().order_by("code")
         self.filters["issue"].queryset = _model("CaseIssuePage").objects.live().order_by("-number")
 
+    @property
+    def form(self):
+        """The form, with the firm and estate choices read once and bounded (RECORD_CHOICES_MAX)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in RECORD_FILTERS:
+                field = form.fields[name]
+                rows = list(field.queryset.values_list("pk", "name")[: RECORD_CHOICES_MAX + 1])
+                if len(rows) > RECORD_CHOICES_MAX:
+                    # A city's thousands of estates: no select to scroll through on a phone, and no
+                    # half-megabyte page. The filter still works from the address (the estate and firm
+                    # pages link to their cases) and shows as a choice the reader can remove.
+                    field.widget = forms.HiddenInput()
+                else:
+                    field.widget.choices = [("", field.empty_label), *rows]
+        return self._form
+
+
+def _chosen_records(filterset, params) -> list[dict]:
+    """The firm and estate the list is filtered by where the form has no select for them: label,
+    name and the address of the list without that filter."""
+    form = filterset.form
+    chosen = []
+    for name in RECORD_FILTERS:
+        field = form.fields[name]
+        record = form.cleaned_data.get(name) if form.is_valid() else None
+        if record is None or not field.widget.is_hidden:
+            continue
+        rest = params.copy()
+        rest.pop(name, None)
+        rest.pop("page", None)
+        chosen.append({"label": field.label, "name": record.name, "query": rest.urlencode()})
+    return chosen
+
 
 def case_list_context(*, index_page, params) -> dict:
     """The filtered, paginated list of /cases/: a fixed number of queries (the form's choices,
@@ -111,6 +152,7 @@ def case_list_context(*, index_page, params) -> dict:
     query.pop("page", None)
     return {
         "filterset": filterset,
+        "chosen_records": _chosen_records(filterset, params),
         "page_obj": page_obj,
         "cases": list(page_obj.object_list),
         "query_string": query.urlencode(),

@@ -175,3 +175,50 @@ def test_the_site_search_finds_a_case_by_part_of_a_chinese_word(world):
     assert found("桩") == ["zhuang"]
     assert found(world.firm_a.name[:3]) == ["zhuang"]  # by its firm
     assert found("雅苑") == []
+
+
+def test_a_citys_estates_and_firms_are_no_select_but_still_filter_the_list(client, world, monkeypatch):
+    """A city has thousands of estates with cases: a select of them made /cases/ half a megabyte
+    and 0.7 s. Above RECORD_CHOICES_MAX the filter is kept in the address (the estate and firm pages
+    link to their cases) and shown as a choice the reader can remove."""
+    from cases import selectors
+
+    make_case(firm=world.firm_a, estate=world.estate_a, title="甲小区的案例", slug="ja")
+    make_case(firm=world.firm_b, estate=world.estate_b, title="乙小区的案例", slug="yi")
+    few = client.get("/cases/").content.decode()
+    assert '<select name="estate"' in few and f'<option value="{world.estate_a.pk}">' in few
+    assert '<select name="firm"' in few
+    chosen = client.get("/cases/", {"estate": world.estate_a.pk}).content.decode()
+    assert f'<option value="{world.estate_a.pk}" selected>' in chosen
+
+    monkeypatch.setattr(selectors, "RECORD_CHOICES_MAX", 1)
+    many = client.get("/cases/").content.decode()
+    assert '<select name="estate"' not in many and '<select name="firm"' not in many
+    assert 'name="estate"' not in many  # no empty hidden field either
+    assert '<select name="category"' in many
+
+    response = client.get("/cases/", {"estate": world.estate_a.pk, "category": "service", "page": 1})
+    assert titles(response) == {"甲小区的案例"}
+    body = response.content.decode()
+    assert f'<input type="hidden" name="estate" value="{world.estate_a.pk}"' in body  # kept on 筛选
+    assert f"小区：<strong>{world.estate_a.name}</strong>" in body
+    assert '<a href="/cases/?category=service">取消此条件' in body
+    assert titles(client.get("/cases/", {"firm": world.firm_b.pk})) == {"乙小区的案例"}
+
+
+def test_the_record_filters_cost_the_same_queries_with_few_or_many_choices(client, world, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import selectors
+
+    make_case(firm=world.firm_a, estate=world.estate_a, title="甲小区的案例", slug="ja")
+    make_case(firm=world.firm_b, estate=world.estate_b, title="乙小区的案例", slug="yi")
+    counts = []
+    for most in (100, 1):
+        monkeypatch.setattr(selectors, "RECORD_CHOICES_MAX", most)
+        client.get("/cases/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/cases/", {"estate": world.estate_a.pk}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
