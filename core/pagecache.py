@@ -420,8 +420,9 @@ def public_path(url_path: str | None) -> str | None:
 
 def purge_pages(url_paths: Iterable[str | None], *, with_parents: bool = True) -> None:
     """Retire pages by their url_paths: each page with everything under it (its routes, versions
-    and feeds), and the page that lists it (its parent), with the home page, search, the sitemap."""
-    trees, exact = set(), {"/", "/sitemap.xml"}
+    and feeds), and the page that lists it (its parent), with the home page, search, the sitemap (its
+    index and every section: portal/sitemaps.py)."""
+    trees, exact = set(), {"/", "/sitemap.xml", "/sitemap-pages.xml"}
     for url_path in url_paths:
         path = public_path(url_path)
         if path is None:

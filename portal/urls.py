@@ -4,12 +4,11 @@ from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cases.feeds import CasesFeed
 from disclosures import views as disclosure_views
-from portal import views
+from portal import sitemaps, views
 from portal.api import api_router
 from portal.security import ThrottledFrontendLoginForm
 from ratings import engine
@@ -28,7 +27,8 @@ urlpatterns = [
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("display/large-type/<str:mode>/", views.large_type, name="large_type"),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap_section"),
     # Open data: a dot cannot go through RoutablePageMixin, so these come before the pages (SPEC §8).
     re_path(rf"^ratings/{QUARTER}/data\.json$", ratings_views.release_json, name="ratings_data_json"),
     re_path(rf"^ratings/{QUARTER}/data\.csv$", ratings_views.release_csv, name="ratings_data_csv"),

@@ -97,6 +97,26 @@ def test_a_release_retires_the_pages_it_changes_and_no_other(django_capture_on_c
     assert state(client, outside) == "hit"
 
 
+def test_a_page_published_retires_the_sitemap_index_and_every_section(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from portal import sitemaps
+
+    monkeypatch.setattr(sitemaps, "SITEMAP_PAGE_SIZE", 2)
+    data = street_scores(3)
+    client = Client()
+    paths = ("/sitemap.xml", "/sitemap-pages.xml", "/sitemap-pages.xml?p=2")
+    for path in paths:
+        get(client, path)
+        assert state(client, path) == "hit", path
+    page = EstatePage.objects.get(estate=data["estates"][0])
+    with django_capture_on_commit_callbacks(execute=True):
+        page.title = "改名后的小区"
+        page.save_revision().publish()
+    for path in paths:
+        assert state(client, path) == "miss", path
+
+
 def test_purging_a_tree_retires_every_page_under_it_and_exact_retires_only_the_path():
     data = street_scores(2)
     first, second = (estate_path(e) for e in data["estates"])
