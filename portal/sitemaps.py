@@ -3,7 +3,7 @@ allows 50,000 URLs a file): `/sitemap.xml` is the index, `/sitemap-pages.xml?p=N
 
 A city has 10,000 estates, 2,000 firms and 10,000 cases: one sitemap of all of them was 3 MB and
 took 7.5 s to write whenever a publication retired it, and a larger city would pass the protocol's
-limit. The index costs two queries whatever the size; a section, a fixed number. Every address is
+limit. The index costs three queries whatever the size; a section, one per kind of page in it. Every address is
 on the site's configured host (`PORTAL_BASE_URL`), like the pages' own.
 """
 
