@@ -27,6 +27,7 @@ urlpatterns = [
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("display/large-type/<str:mode>/", views.large_type, name="large_type"),
     path("api/v2/", api_router.urls),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap_section"),
     # Open data: a dot cannot go through RoutablePageMixin, so these come before the pages (SPEC §8).

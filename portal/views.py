@@ -1,6 +1,7 @@
-"""Plain Django views of the site shell: the large-type switch."""
+"""Plain Django views of the site shell: the large-type switch and robots.txt."""
 
-from django.http import Http404, HttpResponseRedirect
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -25,3 +26,16 @@ def large_type(request, mode: str):
     else:
         response.delete_cookie(LARGE_TYPE_COOKIE, samesite="Lax")
     return response
+
+
+# What crawlers are kept out of: the admin, the documents behind it, and search (endless query
+# strings; its pages also say noindex). Everything else is public record and stays findable.
+ROBOTS_DISALLOW = ("/admin/", "/django-admin/", "/documents/", "/search/")
+
+
+@require_GET
+def robots_txt(request):
+    """robots.txt: the sitemap's index on the site's configured address, and what not to crawl."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines += ["", f"Sitemap: {settings.PORTAL_BASE_URL}/sitemap.xml", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -200,6 +200,18 @@ def test_the_sitemap_comes_in_sections_and_its_index_reads_no_page(
     assert client.get("/sitemap-other.xml").status_code == 404
 
 
+def test_robots_txt_points_to_the_sitemap_on_the_configured_host_and_keeps_crawlers_from_the_admin(
+    client, settings
+):
+    settings.PORTAL_BASE_URL = BASE_URL
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert f"Sitemap: {BASE_URL}/sitemap.xml" in lines
+    assert {"User-agent: *", "Disallow: /admin/", "Disallow: /search/"} <= set(lines)
+    assert not any(line in ("Disallow: /", "Disallow: /estates/") for line in lines)
+
+
 def test_site_address_takes_host_and_port_and_changes_nothing_the_second_time():
     site = site_address_sync(base_url="http://192.0.2.7:8080")
     assert (site.hostname, site.port, site.root_url) == ("192.0.2.7", 8080, "http://192.0.2.7:8080")
