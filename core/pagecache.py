@@ -392,16 +392,22 @@ def _bump(exact: list[str], trees: list[str]) -> None:
     _cache().set_many(values, timeout=None)
 
 
+# A tree is sent to the proxy as its root URL followed by this: everything that begins with the
+# root. Any other URL is one page with all its query strings (README, production layout). Home is
+# such a page, so a purge never empties the proxy.
+TREE_MARK = "*"
+
+
 def _purge_frontend(exact: list[str], trees: list[str]) -> None:
-    """Tell a reverse proxy, when one is configured (WAGTAILFRONTENDCACHE). A tree goes as its root
-    URL: the proxy's purge rule treats a URL ending in '/' as a prefix (README, production layout)."""
+    """Tell a reverse proxy, when one is configured (WAGTAILFRONTENDCACHE): the same exact paths and
+    trees as the page cache, a tree marked by TREE_MARK (also the wildcard of CDN invalidations)."""
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
     from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 
     base = settings.PORTAL_BASE_URL
     try:
-        purge_urls_from_cache([base + path for path in [*exact, *trees]])
+        purge_urls_from_cache([base + path for path in exact] + [base + path + TREE_MARK for path in trees])
     except Exception:  # a proxy that does not answer must never undo a publication
         logger.exception("front-end cache purge failed")
 
