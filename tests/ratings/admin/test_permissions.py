@@ -258,6 +258,26 @@ def test_the_estate_filter_offers_a_firm_only_its_own_estates(client, world):
     assert "乙管花园" not in html
 
 
+def test_a_citys_estates_are_searched_not_offered_in_a_select(client, world, monkeypatch):
+    """10,000 estates made the score list's estate select 650 KB and most of a second: above
+    ESTATE_CHOICES_MAX the filter is gone and the search box finds an estate by code or name."""
+    from ratings.admin import scores
+
+    estate1, estate2 = world["estates"]
+    client.force_login(world["users"]["editor"])
+    for name in ("monthly_scores:index", "hotline_months:index"):
+        assert f'<option value="{estate2.pk}"' in client.get(reverse(name)).content.decode()
+    monkeypatch.setattr(scores, "ESTATE_CHOICES_MAX", 1)
+    for name in ("monthly_scores:index", "hotline_months:index"):
+        html = client.get(reverse(name)).content.decode()
+        assert 'name="estate"' not in html and 'name="month"' in html
+    found = client.get(reverse("monthly_scores:index"), {"q": estate2.code}).content.decode()
+    assert "乙管花园" in found and "甲管家园" not in found
+    # A firm's own few estates are still offered.
+    client.force_login(world["users"]["firm1"])
+    assert f'<option value="{estate1.pk}"' in client.get(reverse("monthly_scores:index")).content.decode()
+
+
 def test_editors_and_the_committee_list_every_firms_scores(client, world):
     for role in ("editor", "committee"):
         client.force_login(world["users"][role])
