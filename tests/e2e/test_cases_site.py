@@ -63,3 +63,38 @@ def test_filters_combine_without_javascript(browser, site_url):
     for i in range(items.count()):
         assert "微服务" in items.nth(i).inner_text()
     context.close()
+
+
+def test_a_citys_estate_filter_is_a_removable_choice_usable_by_keyboard(mobile_page, site_url, monkeypatch):
+    """Above RECORD_CHOICES_MAX (a city's thousands of estates) the estate filter is no select: it
+    shows as 小区：X with a link that removes it, reached with Tab, kept when the form is sent, and
+    the page passes axe and fits the phone, in large type too."""
+    from cases import selectors
+    from cases.models import CasePage
+
+    monkeypatch.setattr(selectors, "RECORD_CHOICES_MAX", 1)
+    case = CasePage.objects.live().exclude(estate=None).select_related("estate").first()
+    tab = mobile_page
+    tab.goto(f"{site_url}/display/large-type/on/?next=/cases/")
+    tab.goto(f"{site_url}/cases/?estate={case.estate_id}&category={case.category}")
+    assert tab.locator("select[name=estate]").count() == 0
+    assert f"小区：{case.estate.name}" in tab.locator(".filter-form__chosen").inner_text()
+    assert not violations(tab)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= MOBILE_WIDTH
+
+    # Sending the form keeps the estate; the other filters change.
+    tab.select_option("select[name=category]", "")
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="筛选").click()
+    assert f"estate={case.estate_id}" in tab.url and "category=&" in tab.url + "&"
+
+    for _ in range(60):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.textContent").startswith("取消此条件"):
+            break
+    else:
+        pytest.fail("the link that removes the estate filter is not reached with Tab")
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    assert "estate=" not in tab.url
+    assert tab.locator(".filter-form__chosen").count() == 0

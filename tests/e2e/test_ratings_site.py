@@ -24,6 +24,33 @@ def test_quarter_table_filters_by_band_without_leaving_the_page_family(page, sit
         assert "红牌" in rows.nth(i).inner_text()
 
 
+def test_a_workbook_being_written_asks_the_reader_to_come_back_in_chinese(mobile_page, site_url, monkeypatch):
+    """While another worker writes the city's workbook (16 s), a reader gets a 503 page that says so
+    and links back, passing axe and fitting the phone."""
+    from django.core.cache import cache
+
+    from ratings import files
+    from ratings.models import Release
+    from tests.e2e.conftest import MOBILE_WIDTH
+    from tests.e2e.test_cases_site import violations
+
+    monkeypatch.setattr(files, "READER_WAIT_SECONDS", 0.2)
+    release = Release.objects.filter(quarter="2026Q2").defer("document").latest("version")
+    cache.delete_many([files._key(release, kind) for kind in ("xlsx", "xlsx.br", "xlsx.gz")])
+    cache.add(files._key(release, "xlsx") + ":writing", "another worker", 60)
+    try:
+        response = mobile_page.goto(site_url + "/ratings/2026-q2/data.xlsx")
+        assert response.status == 503 and response.headers["retry-after"] == "15"
+        assert mobile_page.locator("h1").inner_text() == "数据文件正在生成"
+        assert not violations(mobile_page)
+        assert mobile_page.evaluate("document.documentElement.scrollWidth") <= MOBILE_WIDTH
+        with mobile_page.expect_navigation():
+            mobile_page.get_by_role("link", name="返回本季度评级").click()
+        assert mobile_page.url == site_url + "/ratings/2026-q2/"
+    finally:
+        cache.delete(files._key(release, "xlsx") + ":writing")
+
+
 def test_printed_plate_shows_only_the_plate_with_its_band_in_words(page, site_url):
     page.goto(site_url + "/ratings/2026-q2/plates/xingtandongli/")
     page.emulate_media(media="print")
