@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from taggit.models import Tag
 
+from core.choices import select_choices
 from ratings import engine
 from ratings.models import SchemeCriterion
 from ratings.selectors import page_path
@@ -61,9 +62,8 @@ def live_cases():
 # --------------------------------------------------------------------------- the list
 
 
-# The case list's firm and estate filters are selects up to this many choices (a street's firms
-# and estates); above it they are kept in the address only (CaseFilter.form).
-RECORD_CHOICES_MAX = 100
+# The case list's firm and estate filters: selects up to core.choices.SELECT_MAX choices, above it
+# kept in the address only (CaseFilter.form).
 RECORD_FILTERS = ("firm", "estate")
 
 
@@ -102,13 +102,13 @@ class CaseFilter(django_filters.FilterSet):
 
     @property
     def form(self):
-        """The form, with the firm and estate choices read once and bounded (RECORD_CHOICES_MAX)."""
+        """The form, with the firm and estate choices read once and bounded (core.choices)."""
         if not hasattr(self, "_form"):
             form = super().form
             for name in RECORD_FILTERS:
                 field = form.fields[name]
-                rows = list(field.queryset.values_list("pk", "name")[: RECORD_CHOICES_MAX + 1])
-                if len(rows) > RECORD_CHOICES_MAX:
+                rows = select_choices(field.queryset, "pk", "name")
+                if rows is None:
                     # A city's thousands of estates: no select to scroll through on a phone, and no
                     # half-megabyte page. The filter still works from the address (the estate and firm
                     # pages link to their cases) and shows as a choice the reader can remove.

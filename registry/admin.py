@@ -23,6 +23,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from core.choices import select_choices
 from registry.models import Community, Estate, Firm, Group, ServiceContract, Street
 from registry.services import directory_pages_sync, directory_purge, records_changed
 from registry.tasks import place_estates, place_pages_start
@@ -200,10 +201,6 @@ class FirmEditView(DirectorySyncMixin, EstatesFollowMixin, generic.EditView):
 
 # --- listings: the records a row names read with it, and no select of a city's thousands ----------
 
-# A filter is a select up to this many choices (a street's firms); above it the listing's search
-# box finds the record instead (a select of a city's 2,000 firms is 100 KB to scroll through).
-CHOICES_MAX = 100
-
 
 def related_index_view(*related: str):
     """An index view whose rows come with the records their columns name (no query per row)."""
@@ -224,8 +221,8 @@ class ContractFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if Firm.objects.all()[CHOICES_MAX : CHOICES_MAX + 1].exists():
-            del self.filters["firm"]  # the search box finds a firm's contracts by its name
+        if select_choices(Firm.objects.all(), "pk") is None:
+            del self.filters["firm"]  # a city's 2,000 firms: the search box finds one (core.choices)
 
 
 class EstateViewSet(ModelViewSet):

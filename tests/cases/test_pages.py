@@ -179,9 +179,9 @@ def test_the_site_search_finds_a_case_by_part_of_a_chinese_word(world):
 
 def test_a_citys_estates_and_firms_are_no_select_but_still_filter_the_list(client, world, monkeypatch):
     """A city has thousands of estates with cases: a select of them made /cases/ half a megabyte
-    and 0.7 s. Above RECORD_CHOICES_MAX the filter is kept in the address (the estate and firm pages
+    and 0.7 s. Above core.choices.SELECT_MAX the filter is kept in the address (the estate and firm pages
     link to their cases) and shown as a choice the reader can remove."""
-    from cases import selectors
+    from core import choices
 
     make_case(firm=world.firm_a, estate=world.estate_a, title="甲小区的案例", slug="ja")
     make_case(firm=world.firm_b, estate=world.estate_b, title="乙小区的案例", slug="yi")
@@ -191,7 +191,7 @@ def test_a_citys_estates_and_firms_are_no_select_but_still_filter_the_list(clien
     chosen = client.get("/cases/", {"estate": world.estate_a.pk}).content.decode()
     assert f'<option value="{world.estate_a.pk}" selected>' in chosen
 
-    monkeypatch.setattr(selectors, "RECORD_CHOICES_MAX", 1)
+    monkeypatch.setattr(choices, "SELECT_MAX", 1)
     many = client.get("/cases/").content.decode()
     assert '<select name="estate"' not in many and '<select name="firm"' not in many
     assert 'name="estate"' not in many  # no empty hidden field either
@@ -210,13 +210,13 @@ def test_the_record_filters_cost_the_same_queries_with_few_or_many_choices(clien
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from cases import selectors
+    from core import choices
 
     make_case(firm=world.firm_a, estate=world.estate_a, title="甲小区的案例", slug="ja")
     make_case(firm=world.firm_b, estate=world.estate_b, title="乙小区的案例", slug="yi")
     counts = []
     for most in (100, 1):
-        monkeypatch.setattr(selectors, "RECORD_CHOICES_MAX", most)
+        monkeypatch.setattr(choices, "SELECT_MAX", most)
         client.get("/cases/")
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/cases/", {"estate": world.estate_a.pk}).status_code == 200

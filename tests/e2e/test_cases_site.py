@@ -66,13 +66,13 @@ def test_filters_combine_without_javascript(browser, site_url):
 
 
 def test_a_citys_estate_filter_is_a_removable_choice_usable_by_keyboard(mobile_page, site_url, monkeypatch):
-    """Above RECORD_CHOICES_MAX (a city's thousands of estates) the estate filter is no select: it
+    """Above core.choices.SELECT_MAX (a city's thousands of estates) the estate filter is no select: it
     shows as 小区：X with a link that removes it, reached with Tab, kept when the form is sent, and
     the page passes axe and fits the phone, in large type too."""
-    from cases import selectors
     from cases.models import CasePage
+    from core import choices
 
-    monkeypatch.setattr(selectors, "RECORD_CHOICES_MAX", 1)
+    monkeypatch.setattr(choices, "SELECT_MAX", 1)
     case = CasePage.objects.live().exclude(estate=None).select_related("estate").first()
     tab = mobile_page
     tab.goto(f"{site_url}/display/large-type/on/?next=/cases/")

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import choices
 from portal.roles import roles_ensure
 from registry import admin as registry_admin
 from registry.models import Community, Street
@@ -52,7 +53,7 @@ def test_a_citys_firms_are_searched_not_offered_in_the_contracts_filter(editor, 
     add_rows(3, "南")
     html = editor.get(reverse("contracts:index")).content.decode()
     assert 'name="firm"' in html
-    monkeypatch.setattr(registry_admin, "CHOICES_MAX", 2)
+    monkeypatch.setattr(choices, "SELECT_MAX", 2)
     html = editor.get(reverse("contracts:index")).content.decode()
     assert 'name="firm"' not in html
     contract_firm = registry_admin.ServiceContract.objects.select_related("firm").first().firm

@@ -260,14 +260,14 @@ def test_the_estate_filter_offers_a_firm_only_its_own_estates(client, world):
 
 def test_a_citys_estates_are_searched_not_offered_in_a_select(client, world, monkeypatch):
     """10,000 estates made the score list's estate select 650 KB and most of a second: above
-    ESTATE_CHOICES_MAX the filter is gone and the search box finds an estate by code or name."""
-    from ratings.admin import scores
+    core.choices.SELECT_MAX the filter is gone and the search box finds an estate by code or name."""
+    from core import choices
 
     estate1, estate2 = world["estates"]
     client.force_login(world["users"]["editor"])
     for name in ("monthly_scores:index", "hotline_months:index"):
         assert f'<option value="{estate2.pk}"' in client.get(reverse(name)).content.decode()
-    monkeypatch.setattr(scores, "ESTATE_CHOICES_MAX", 1)
+    monkeypatch.setattr(choices, "SELECT_MAX", 1)
     for name in ("monthly_scores:index", "hotline_months:index"):
         html = client.get(reverse(name)).content.decode()
         assert 'name="estate"' not in html and 'name="month"' in html
