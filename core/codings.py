@@ -41,6 +41,10 @@ def accepts_brotli(request) -> bool:
     return weights.get("br", weights.get("*", 0.0)) > 0
 
 
+# Whether the reader accepts a coding, by its Content-Encoding name.
+ACCEPTS = {"br": accepts_brotli, "gzip": accepts_gzip}
+
+
 def coding_key(request) -> str:
     """What the coding part of a cached response depends on: gzip as GZipMiddleware sees it, and
     brotli (only the open-data files are sent in it)."""

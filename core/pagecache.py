@@ -112,8 +112,8 @@ ENTRY_FORM = "2"
 
 
 def _page_key(request) -> str:
-    """One entry per host, path, query string, type size and the codings the reader accepts; which generations it was
-    rendered under is stored inside it (see PageCacheMiddleware)."""
+    """One entry per host, path, query string, type size and the codings the reader accepts; which
+    generations it was rendered under is stored inside it (see PageCacheMiddleware)."""
     parts = [
         ENTRY_FORM,
         _release(),

@@ -3,8 +3,8 @@ allows 50,000 URLs a file): `/sitemap.xml` is the index, `/sitemap-pages.xml?p=N
 
 A city has 10,000 estates, 2,000 firms and 10,000 cases: one sitemap of all of them was 3 MB and
 took 7.5 s to write whenever a publication retired it, and a larger city would pass the protocol's
-limit. The index costs three queries whatever the size; a section, one per kind of page in it. Every address is
-on the site's configured host (`PORTAL_BASE_URL`), like the pages' own.
+limit. The index costs three queries whatever the size; a section, one per kind of page in it.
+Every address is on the site's configured host (`PORTAL_BASE_URL`), like the pages' own.
 """
 
 from __future__ import annotations
@@ -42,16 +42,13 @@ class PortalSitemap(Sitemap):
         changed = Coalesce("last_published_at", "latest_revision_created_at")
         return self.pages().aggregate(count=Count("pk"), latest=Max(changed))
 
-    def get_latest_lastmod(self):
-        # Django's own reads every page of the site for its lastmod: one aggregate instead.
-        return self.summary()["latest"]
-
 
 SITEMAPS = {SECTION: PortalSitemap}
 
 
 def index(request):
-    """The sitemap index: one entry a section page, addressed on the site's own host."""
+    """The sitemap index: one entry a section page, addressed on the site's own host. Django's own
+    index would read every page of the site for its lastmod, and name the request's host."""
     sitemap = PortalSitemap(request)
     root_url = sitemap.get_wagtail_site().root_url
     location = root_url + reverse("sitemap_section", kwargs={"section": SECTION})

@@ -106,7 +106,8 @@ def import_batch_apply_start(*, batch: ImportBatch, user):
 
 @task()
 def release_files_task(*, release_id: int) -> list[str]:
-    """Write a new release's data.json, data.csv and data.xlsx (with their gzip) into the shared
-    cache (`ratings.files`), so that the first readers after a publication find them made."""
+    """Write a new release's data.json, data.csv and data.xlsx, each with its brotli and gzip, into
+    the shared cache (`ratings.files`), so that the first readers after a publication find them
+    made."""
     release = Release.objects.defer("document").filter(pk=release_id).first()
     return files.release_files_prepare(release) if release is not None else []

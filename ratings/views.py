@@ -134,9 +134,10 @@ def _being_written(request, release, kind: str) -> HttpResponse:
 
 
 def _compressed(request, release, kind: str) -> tuple[str, bytes | None]:
-    """The best coding the reader accepts in which the file is smaller, and its bytes."""
-    for coding, accepted in (("br", codings.accepts_brotli), ("gzip", codings.accepts_gzip)):
-        if accepted(request) and (body := files.file_encoded(release, kind, coding)):
+    """The best coding (files.CODINGS, best first) the reader accepts in which the file is smaller,
+    and its bytes."""
+    for coding in files.CODINGS:
+        if codings.ACCEPTS[coding](request) and (body := files.file_encoded(release, kind, coding)):
             return coding, body
     return "", None
 
